@@ -1,0 +1,22 @@
+"""Retake Verdict core: the verdict pipeline, its hooks and the types plugin authors use.
+
+Plugin authors need one import: `from core import hookimpl, ExamSpec, Rule, ...`.
+"""
+
+from core.context import Specialty
+from core.dated import Dated, DatedValues, Source
+from core.errors import FieldError, PluginError, ProfileError, RetakeError
+from core.exams import Assessment, Band, Deadline, Eligibility, ExamSpec, JudgedAttempt, Scale
+from core.hookspecs import hookimpl
+from core.model import Profile, parse_profile
+from core.pipeline import Pipeline, default_pipeline, evaluate
+from core.rules import Rule
+from core.verdict import Verdict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Assessment", "Band", "Dated", "DatedValues", "Deadline", "Eligibility", "ExamSpec", "FieldError",
+    "JudgedAttempt", "Pipeline", "PluginError", "Profile", "ProfileError", "RetakeError", "Rule", "Scale",
+    "Source", "Specialty", "Verdict", "default_pipeline", "evaluate", "hookimpl", "parse_profile",
+]

@@ -1,0 +1,38 @@
+"""Exact calendar arithmetic for waiting periods and validity windows.
+
+Authorities speak in months and years ("12 months after the first attempt", "within 2 years").
+Adding months clamps to the last day of a shorter month (31 Jan + 1 month = 28/29 Feb), and a
+leap day plus one year is 28 Feb: the rule a person reading a calendar would apply.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months, clamped to the target month's last day."""
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from `start` to `end` (negative when `end` is earlier)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if months > 0 and add_months(start, months) > end:
+        months -= 1
+    elif months < 0 and add_months(start, months) < end:
+        months += 1
+    return months
+
+
+def days_between(start: date, end: date) -> int:
+    return (end - start).days

@@ -1,0 +1,183 @@
+"""What a country plugin says about one exam, and what it concludes about one person.
+
+`ExamSpec` is the exam's description (scale, pass marks, limits: dated and sourced).
+`Assessment` is the plugin's answer for one profile on one day: every attempt judged,
+eligibility (plain date arithmetic) and the current score's band. Core turns an Assessment
+into engine facts; the judgement itself is left to the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from core.dated import Dated, DatedValues, NotInForce, Source
+
+RetakeAfterPass = Literal["never", "allowed", "unconfirmed"]
+ATTEMPT_RESULTS = ("pass", "fail", "incomplete", "no_standing", "denied_standing")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The range a reported score may take on a sitting's date."""
+
+    low: float
+    high: float
+    unit: str = "points"
+
+    def contains(self, score: float) -> bool:
+        return self.low <= score <= self.high
+
+    def __str__(self) -> str:
+        return f"{self.low:g}-{self.high:g}"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score range with what it usually buys.
+
+    `fits_up_to` is the highest specialty competitiveness index (0-100, the seed's scale) this band
+    usually fits; `rank` orders bands (a retake is worth something only if it changes rank).
+    `low`/`high` are inclusive and on the exam's scale, or on a margin over the pass mark when
+    `basis` is "margin". `heuristic` marks bands that are the project's judgement, not the
+    authority's.
+    """
+
+    id: str
+    label: str
+    low: float
+    high: float
+    rank: int
+    fits_up_to: int
+    source: Source
+    note: str = ""
+    heuristic: bool = False
+    basis: Literal["score", "margin"] = "score"
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+@dataclass(frozen=True)
+class ExamSpec:
+    """One exam a plugin offers. Every number is dated and sourced.
+
+    - `scale` / `pass_mark`: None when the exam reports only a result (pass/fail), or when each
+      sitting sets its own pass mark (`pass_mark_per_sitting`).
+    - `attempt_limit`: None when the authority sets none.
+    - `big_gain`: the gain on this exam's scale that counts as a real jump (the framework's
+      "big improvement"); `small_gain`: at or below this a retake is a red flag. Heuristics.
+    - `bands`: the score bands in force on a date (a scale change brings new bands).
+    - `retakes_common`: the framework's "country exam where retakes are common".
+    - `all_attempts_reported`: programs see every attempt, failures included.
+    """
+
+    id: str
+    name: str
+    country: str
+    authority: str
+    sources: tuple[Source, ...]
+    retake_after_pass: RetakeAfterPass
+    retake_after_pass_source: Source
+    scale: DatedValues[Scale] | None = None
+    pass_mark: DatedValues[float] | None = None
+    pass_mark_per_sitting: bool = False
+    attempt_limit: DatedValues[int] | None = None
+    bands: DatedValues[tuple[Band, ...]] | None = None
+    big_gain: float | None = None
+    small_gain: float | None = None
+    gain_source: Source | None = None
+    retakes_common: bool = False
+    all_attempts_reported: bool = True
+    parts: tuple[str, ...] = ()
+    discontinued: date | None = None
+    notes: tuple[str, ...] = ()
+    plugin: str = ""  # filled in by core at registration
+
+    @property
+    def numeric(self) -> bool:
+        return self.scale is not None
+
+    def scale_on(self, day: date) -> Scale | None:
+        if self.scale is None:
+            return None
+        try:
+            return self.scale.value_at(day)
+        except NotInForce:
+            return None
+
+    def bands_on(self, day: date) -> tuple[Band, ...]:
+        if self.bands is None:
+            return ()
+        try:
+            return self.bands.value_at(day)
+        except NotInForce:
+            return ()
+
+
+@dataclass(frozen=True)
+class JudgedAttempt:
+    """One sitting as the authority would count it."""
+
+    index: int
+    date: date
+    result: str  # one of ATTEMPT_RESULTS
+    score: float | None = None
+    pass_mark: Dated[float] | None = None
+    counts: bool = True  # counts toward the attempt limit
+    note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.result == "pass"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    id: str
+    date: date
+    text: str
+    source: Source
+    confidence: str = "high"
+
+
+@dataclass
+class Eligibility:
+    """Plain date arithmetic on the attempt history, in force on the `as_of` day.
+
+    `blocked_by` names why no retake is possible ("passed-final", "attempts-exhausted", …);
+    plugin rules match on it to give the reason with its source.
+    """
+
+    passed: bool
+    can_retake: bool
+    attempts_used: int
+    attempts_left: int | None
+    earliest_date: date | None = None
+    deadlines: list[Deadline] = field(default_factory=list)
+    blocked_by: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Assessment:
+    """A plugin's answer for one profile: judged attempts, eligibility, band, extra facts.
+
+    `facts` are extra engine facts for the plugin's own rules; each is a dict with a `t` (type)
+    key that should start with the plugin's name (e.g. `{"t": "usmle.transcript", ...}`).
+    """
+
+    exam: ExamSpec
+    attempts: list[JudgedAttempt]
+    eligibility: Eligibility
+    score: float | None = None
+    band: Band | None = None
+    predicted_band: Band | None = None
+    pass_mark: Dated[float] | None = None
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def latest(self) -> JudgedAttempt | None:
+        return self.attempts[-1] if self.attempts else None

@@ -1,0 +1,130 @@
+"""Turning a profile and a plugin's assessment into engine facts.
+
+Only derivation happens here (differences, sums, lookups); every threshold that decides something
+lives in a rule. Fields are plain JSON values with no nulls (durable_rules compares them), so
+"unknown" is spelt with a `has_…` flag next to a neutral number.
+
+Fact types and fields:
+- clock: day (ordinal), date
+- case: exam, exam_name, plugin, passed, has_score, has_band, score, attempts_used, failures,
+  retake_after_pass, retakes_common, all_attempts_reported
+- eligibility: exam, plugin, passed, can_retake, attempts_used, attempts_left (-1: no limit),
+  attempts_left_text, blocked_by ("" when not blocked), has_earliest, earliest, months_to_earliest,
+  time_limit_expired
+- target: country, specialty, specialty_name, setting, competitiveness, demand, tier
+- band / predicted_band: key, label, rank, fits_up_to, basis, heuristic
+- plan: has_prediction, predicted_score, gain, evidence, big_gain, small_gain, has_timeline,
+  months_to_application, prep_months, months_needed, slack
+- programs: stance
+- application: clinical_months, postgraduate, letters, research, commitment, statement, interview
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from core.context import SETTING_BUMP, Specialty, tier_of
+from core.dates import add_months
+from core.engine import clock_fact
+from core.exams import Assessment, Band
+from core.model import Profile
+
+NO_GAIN_MEASURE = 1e9
+
+
+def _band_fact(kind: str, band: Band) -> dict[str, Any]:
+    return {
+        "t": kind, "key": band.id, "label": band.label, "rank": band.rank, "fits_up_to": band.fits_up_to,
+        "basis": band.basis, "heuristic": band.heuristic,
+    }
+
+
+def months_until(start: date, end: date) -> int:
+    """Whole months, rounded up, from `start` until `end` (0 when `end` is not later)."""
+    if end <= start:
+        return 0
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if add_months(start, months) < end:
+        months += 1
+    return max(months, 0)
+
+
+def build_facts(profile: Profile, assessment: Assessment, specialty: Specialty, as_of: date) -> list[dict[str, Any]]:
+    exam = assessment.exam
+    eligibility = assessment.eligibility
+    failures = sum(1 for a in assessment.attempts if a.result == "fail")
+    has_score = assessment.score is not None
+
+    case = {
+        "t": "case", "exam": exam.id, "exam_name": exam.name, "plugin": exam.plugin,
+        "passed": eligibility.passed, "has_score": has_score, "has_band": assessment.band is not None,
+        "score": assessment.score if has_score else 0,
+        "attempts_used": eligibility.attempts_used, "failures": failures,
+        "retake_after_pass": exam.retake_after_pass, "retakes_common": exam.retakes_common,
+        "all_attempts_reported": exam.all_attempts_reported,
+    }
+
+    left = eligibility.attempts_left
+    months_to_earliest = months_until(as_of, eligibility.earliest_date) if eligibility.earliest_date else 0
+    eligibility_fact = {
+        "t": "eligibility", "exam": exam.id, "plugin": exam.plugin,
+        "passed": eligibility.passed, "can_retake": eligibility.can_retake,
+        "attempts_used": eligibility.attempts_used,
+        "attempts_left": -1 if left is None else left,
+        "attempts_left_text": "no attempt limit" if left is None else f"{left} attempt(s) left",
+        "blocked_by": eligibility.blocked_by or "",
+        "has_earliest": eligibility.earliest_date is not None,
+        "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
+        "months_to_earliest": months_to_earliest,
+        "time_limit_expired": profile.exceptions.time_limit_expired,
+    }
+
+    demand = min(100, specialty.competitiveness + SETTING_BUMP[profile.target.setting])
+    target = {
+        "t": "target", "country": profile.target.country, "specialty": specialty.id,
+        "specialty_name": specialty.name, "setting": profile.target.setting,
+        "competitiveness": specialty.competitiveness, "demand": demand,
+        "tier": tier_of(specialty.competitiveness),
+    }
+
+    plan = profile.plan
+    has_prediction = plan.predicted_score is not None and has_score
+    gain = (plan.predicted_score - assessment.score) if has_prediction else 0
+    has_timeline = plan.months_to_application is not None
+    months_needed = max(plan.prep_months, months_to_earliest)
+    plan_fact = {
+        "t": "plan", "has_prediction": has_prediction,
+        "predicted_score": plan.predicted_score if has_prediction else 0,
+        "gain": round(gain, 4), "evidence": plan.evidence,
+        # An exam without a gain measure never counts a gain as big (JSON has no infinity).
+        "big_gain": exam.big_gain if exam.big_gain is not None else NO_GAIN_MEASURE,
+        "small_gain": exam.small_gain if exam.small_gain is not None else 0,
+        "has_timeline": has_timeline,
+        "months_to_application": plan.months_to_application if has_timeline else 0,
+        "prep_months": plan.prep_months, "months_needed": months_needed,
+        "slack": (plan.months_to_application - months_needed) if has_timeline else 0,
+    }
+    application = profile.application
+    facts: list[dict[str, Any]] = [
+        clock_fact(as_of),
+        case,
+        eligibility_fact,
+        target,
+    ]
+    if assessment.band is not None:
+        facts.append(_band_fact("band", assessment.band))
+    if assessment.predicted_band is not None and has_prediction:
+        facts.append(_band_fact("predicted_band", assessment.predicted_band))
+    facts += [
+        plan_fact,
+        {"t": "programs", "stance": profile.programs_accept_retakes},
+        {
+            "t": "application", "clinical_months": application.clinical_experience_months,
+            "postgraduate": application.postgraduate_qualification, "letters": application.letters,
+            "research": application.research, "commitment": application.specialty_commitment,
+            "statement": application.personal_statement, "interview": application.interview,
+        },
+    ]
+    facts += [dict(extra) for extra in assessment.facts]
+    return facts

@@ -1,0 +1,5 @@
+"""The retake decision framework (the seed text), as rules and facts."""
+
+from core.framework.rules import FRAMEWORK_RULES
+
+__all__ = ["FRAMEWORK_RULES"]

@@ -1,0 +1,78 @@
+"""The hooks a country plugin implements. Every hook is optional; a plugin may use any subset.
+
+A plugin is a module (or object) with functions decorated `@hookimpl` (`from core import hookimpl`),
+published under the entry-point group `retake.plugins`. Registration hooks hand the plugin a
+`register` callback: call it once per thing you provide; core checks each at the door and reports
+a faulty one against your plugin's name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Callable
+
+from pluggy import HookimplMarker, HookspecMarker
+
+if TYPE_CHECKING:  # pragma: no cover - imports for the type hints only
+    from core.context import Specialty
+    from core.exams import Assessment, ExamSpec
+    from core.model import Profile
+    from core.rules import Rule
+
+PROJECT = "retake"
+hookspec = HookspecMarker(PROJECT)
+hookimpl = HookimplMarker(PROJECT)
+
+
+@hookspec
+def retake_register_exams(register: "Callable[[ExamSpec], None]") -> None:
+    """Register the exams this plugin owns.
+
+    :param register: call `register(ExamSpec(...))` once per exam. The exam id must be unique
+        across all loaded plugins (lower-case, dashes allowed). Every dated value and the
+        retake-after-pass policy carry a `Source`.
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def retake_register_rules(register: "Callable[[Rule], None]") -> None:
+    """Register this plugin's rules (policy decisions and country-specific reasons).
+
+    :param register: call `register(Rule(...))` once per rule. Ids start with the plugin's name
+        (`usmle.no-repeat-after-pass`). Conditions use durable_rules' JSON condition language
+        (see `core.rules`); conclusions are facts built with `core.rules.decision`, `red_flag`,
+        `action`, `answer`, `outcome` or `note`.
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def retake_register_specialties(register: "Callable[[Specialty], None]") -> None:
+    """Register country context: specialties and how competitive they are for IMGs there.
+
+    :param register: call `register(Specialty(...))`. A specialty with `country` set applies to
+        targets in that country and overrides core's default index (the seed's section 3) there.
+
+    Since 0.1.
+    """
+
+
+@hookspec(firstresult=True)
+def retake_assess(exam: "ExamSpec", profile: "Profile", as_of: date) -> "Assessment | None":
+    """Judge one profile's attempts at one of this plugin's exams, as of a given day.
+
+    Core calls only the plugin that registered `exam`. Do plain arithmetic here: judge each
+    attempt against the pass mark in force on its date, count attempts, compute the earliest
+    retake date and deadlines, place the score in a band. Leave the judgement to rules.
+
+    :param exam: the ExamSpec this plugin registered.
+    :param profile: the validated profile; `profile.exam == exam.id`.
+    :param as_of: the day the verdict is for (never read the clock).
+    :returns: an `Assessment`. Raise `core.ProfileError` for input your exam cannot accept
+        (e.g. a PLAB 1 score without its sitting's pass mark), naming the field.
+
+    Since 0.1.
+    """

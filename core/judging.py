@@ -1,0 +1,110 @@
+"""Helpers plugins share: judge attempts against dated pass marks, place a score in a band.
+
+Plain arithmetic, no judgement: which attempt passed, which counts, which band a number is in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Sequence
+
+from core.dated import Dated, NotInForce, Source
+from core.errors import FieldError, ProfileError
+from core.exams import Band, ExamSpec, JudgedAttempt
+from core.model import Attempt, Profile
+
+PER_SITTING_SOURCE = Source("The pass mark reported for this sitting (from the profile)")
+
+
+def pass_mark_for(exam: ExamSpec, attempt: Attempt, index: int) -> Dated[float] | None:
+    """The pass mark an attempt is judged by: its own sitting's, else the one in force on its date."""
+    if attempt.pass_mark is not None:
+        return Dated(attempt.pass_mark, attempt.date, PER_SITTING_SOURCE)
+    if exam.pass_mark is None:
+        return None
+    try:
+        return exam.pass_mark.at(attempt.date)
+    except NotInForce:
+        return None
+
+
+def judge_attempt(exam: ExamSpec, attempt: Attempt, index: int) -> JudgedAttempt:
+    """Result of one attempt: as given, or from its score against the pass mark of its date.
+
+    Raises ProfileError when neither a result nor a judgeable score is given, or when the given
+    result contradicts the score and the pass mark.
+    """
+    field = f"attempts[{index}]"
+    mark = pass_mark_for(exam, attempt, index) if attempt.score is not None else None
+    derived = None
+    if attempt.score is not None and mark is not None:
+        derived = "pass" if attempt.score >= mark.value else "fail"
+    if attempt.result is not None:
+        if derived is not None and attempt.result in ("pass", "fail") and attempt.result != derived:
+            raise ProfileError.single(
+                f"{field}.result",
+                f"says {attempt.result}, but a score of {attempt.score:g} against the pass mark of "
+                f"{mark.value:g} in force on {attempt.date.isoformat()} is a {derived}",
+                given=attempt.result, allowed=derived,
+            )
+        return JudgedAttempt(index, attempt.date, attempt.result, attempt.score, mark)
+    if derived is not None:
+        return JudgedAttempt(index, attempt.date, derived, attempt.score, mark)
+    if attempt.score is not None and exam.pass_mark_per_sitting:
+        raise ProfileError.single(
+            f"{field}.pass_mark",
+            f"is needed: {exam.name} sets a pass mark for each sitting, so a score alone cannot say "
+            "whether the attempt passed. Give the sitting's pass mark or the result",
+            allowed="the pass mark printed on the result, or result: pass | fail",
+        )
+    raise ProfileError.single(
+        f"{field}.result", "is needed: no score and pass mark decide this attempt",
+        allowed="pass | fail | incomplete | no_standing | denied_standing",
+    )
+
+
+def judge_attempts(exam: ExamSpec, attempts: Sequence[Attempt]) -> list[JudgedAttempt]:
+    return [judge_attempt(exam, attempt, index) for index, attempt in enumerate(attempts)]
+
+
+def band_for(bands: Sequence[Band], value: float | None) -> Band | None:
+    if value is None:
+        return None
+    for band in bands:
+        if band.contains(value):
+            return band
+    return None
+
+
+def first_pass(attempts: Sequence[JudgedAttempt]) -> JudgedAttempt | None:
+    return next((a for a in attempts if a.passed), None)
+
+
+def check_scores_on_scale(exam: ExamSpec, profile: Profile) -> list[FieldError]:
+    """Every score must sit on the scale in force on its test date (and be absent when none is)."""
+    errors = []
+    for index, attempt in enumerate(profile.attempts):
+        if attempt.score is None:
+            continue
+        scale = exam.scale_on(attempt.date)
+        if scale is None:
+            errors.append(FieldError(
+                f"attempts[{index}].score",
+                f"{exam.name} reported no numeric score for a sitting on {attempt.date.isoformat()}",
+                given=attempt.score, allowed="leave score out and give result: pass | fail",
+            ))
+        elif not scale.contains(attempt.score):
+            errors.append(FieldError(
+                f"attempts[{index}].score", f"is off the {exam.name} scale in force on {attempt.date.isoformat()}",
+                given=attempt.score, allowed=f"{scale.low:g} to {scale.high:g}",
+            ))
+    return errors
+
+
+def check_dates(profile: Profile, as_of: date) -> list[FieldError]:
+    return [
+        FieldError(f"attempts[{index}].date", f"is after the as-of date {as_of.isoformat()}",
+                   given=attempt.date.isoformat(), allowed=f"a date on or before {as_of.isoformat()}")
+        for index, attempt in enumerate(profile.attempts)
+        if attempt.date > as_of
+    ]

@@ -1,0 +1,121 @@
+"""Reading profiles from YAML or JSON text, safely.
+
+YAML is read with the safe loader only (no Python objects), inputs are capped in size, and alias
+expansion is bounded so an "anchor bomb" cannot blow up memory. Errors name what was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from core.errors import ProfileError
+
+MAX_PROFILE_BYTES = 256 * 1024
+MAX_NODES = 5_000  # a real profile has well under 200 YAML nodes
+MAX_DEPTH = 20
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents with too many nodes or too deep nesting."""
+
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self._nodes = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise yaml.YAMLError(f"the document expands to more than {MAX_NODES} values")
+        return super().construct_object(node, deep)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        depth = getattr(self, "_depth", 0) + 1
+        if depth > MAX_DEPTH:
+            raise yaml.YAMLError(f"the document is nested more than {MAX_DEPTH} levels deep")
+        self._depth = depth
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth - 1
+
+
+def _count_expanded(value: Any, budget: list[int]) -> None:
+    # Aliases share objects, so a small document can stand for a huge tree: count what a reader sees.
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ProfileError.single("", f"the profile expands to more than {MAX_NODES} values (YAML aliases?)",
+                                  allowed="a plain profile without alias bombs")
+    if isinstance(value, dict):
+        for item in value.values():
+            _count_expanded(item, budget)
+    elif isinstance(value, list):
+        for item in value:
+            _count_expanded(item, budget)
+
+
+def parse_text(text: str | bytes, name: str = "profile") -> Any:
+    """Parse YAML or JSON text (JSON is YAML's subset; JSON is tried first for speed)."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_PROFILE_BYTES:
+            raise _too_big(name, len(text))
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProfileError.single("", f"{name} is not UTF-8 text", allowed="a YAML or JSON text file") from None
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_PROFILE_BYTES:
+        raise _too_big(name, len(text))
+    if "\x00" in text:
+        raise ProfileError.single("", f"{name} contains binary data", allowed="a YAML or JSON text file")
+    if not text.strip():
+        raise ProfileError.single("", f"{name} is empty", allowed="a YAML or JSON profile (see examples/)")
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = _yaml(text, name)
+    else:
+        data = _yaml(text, name)
+    _count_expanded(data, [MAX_NODES])
+    return data
+
+
+def _yaml(text: str, name: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProfileError.single("", f"{name} is not valid YAML or JSON{where}: {problem}",
+                                  allowed="a YAML or JSON profile (see examples/)") from None
+    except RecursionError:
+        raise ProfileError.single("", f"{name} is nested too deeply", allowed=f"at most {MAX_DEPTH} levels") from None
+
+
+def _too_big(name: str, size: int) -> ProfileError:
+    return ProfileError.single("", f"{name} is {size:,} bytes, too large for a profile",
+                               allowed=f"at most {MAX_PROFILE_BYTES:,} bytes")
+
+
+def read_profile_file(path: str | Path) -> Any:
+    """Read and parse one profile file (YAML or JSON)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ProfileError.single("PROFILE", f"file not found: {path}", allowed="a path to a YAML or JSON file") from None
+    except OSError as exc:
+        raise ProfileError.single("PROFILE", f"cannot read {path}: {exc.strerror}") from None
+    if path.is_dir():
+        raise ProfileError.single("PROFILE", f"{path} is a folder", allowed="a path to a YAML or JSON file")
+    if size > MAX_PROFILE_BYTES:
+        raise _too_big(str(path), size)
+    try:
+        return parse_text(path.read_bytes(), name=str(path))
+    except OSError as exc:
+        raise ProfileError.single("PROFILE", f"cannot read {path}: {exc.strerror}") from None

@@ -1,0 +1,241 @@
+"""The verdict pipeline: validate -> plugin assessment -> durable_rules -> Verdict.
+
+Both front ends call only `Pipeline.evaluate` (or the module-level `evaluate`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import string
+import threading
+from datetime import date
+from typing import Any, Mapping, Sequence
+
+from core.dated import Source
+from core.engine import Engine, Firing
+from core.errors import EngineError, FieldError, ProfileError
+from core.exams import Assessment, Band, ExamSpec
+from core.facts import build_facts
+from core.framework import FRAMEWORK_RULES
+from core.judging import check_dates, check_scores_on_scale
+from core.model import Profile, parse_profile
+from core.plugins import Registry, build_registry
+from core.rules import Rule
+from core.verdict import QUESTIONS, BandOut, DeadlineOut, EligibilityOut, Item, PathStep, Reason, Verdict
+
+# When rules conclude different decisions, the policy ones win (a rule-base bug is still raised
+# by the contract tests; this order only keeps a verdict safe).
+DECISION_PRECEDENCE = ("not_allowed", "retake_required", "do_not_retake", "retake")
+
+
+class _FactView:
+    """Lets a reason text say `{case.score:g}`; a missing field renders as '?'."""
+
+    def __init__(self, data: Mapping[str, Any]):
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        value = self._data.get(name, "?")
+        return _FactView(value) if isinstance(value, Mapping) else value
+
+    def __format__(self, spec: str) -> str:
+        return "?"
+
+
+class _Formatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        try:
+            return super().format_field(value, format_spec)
+        except (TypeError, ValueError):
+            return str(value)
+
+
+_FORMATTER = _Formatter()
+
+
+def render(text: str, views: Mapping[str, _FactView]) -> str:
+    try:
+        return _FORMATTER.vformat(text, (), views)
+    except (KeyError, AttributeError, IndexError, ValueError):
+        return text
+
+
+def _views(facts: Sequence[Mapping[str, Any]]) -> dict[str, _FactView]:
+    views: dict[str, _FactView] = {}
+    for one in facts:
+        key = str(one.get("t", "")).replace(".", "_").replace("-", "_")
+        views.setdefault(key, _FactView(one))
+    return views
+
+
+def _band_out(band: Band | None) -> BandOut | None:
+    if band is None:
+        return None
+    return BandOut(id=band.id, label=band.label, low=band.low, high=band.high, basis=band.basis,
+                   heuristic=band.heuristic, note=band.note)
+
+
+def _source_url(source: Source) -> str:
+    return source.url or source.title
+
+
+class Pipeline:
+    """One loaded plugin set compiled into one durable_rules rule base."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.rules: tuple[Rule, ...] = tuple(FRAMEWORK_RULES) + tuple(registry.rules)
+        self.engine = Engine(self.rules)
+        self.rules_version = self._version()
+
+    def _version(self) -> str:
+        payload = {
+            "rules": [
+                [r.id, r.title, r.text, str(r.source), str(r.effective), str(r.until), r.confidence]
+                for r in self.rules
+            ],
+            "engine": self.engine.name,
+            "plugins": self.registry.plugin_versions(),
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:12]
+
+    # --- the one entry point ------------------------------------------------------------------
+
+    def evaluate(self, profile: Profile | Mapping[str, Any], as_of: date) -> Verdict:
+        """The verdict for `profile` on `as_of`. Raises ProfileError for bad input."""
+        if not isinstance(profile, Profile):
+            profile = parse_profile(profile)
+        exam = self.registry.exam(profile.exam)
+        specialty = self.registry.specialty(profile.target.specialty, profile.target.country)
+        self._check(exam, profile, as_of)
+        assessment = self.registry.assess(exam, profile, as_of)
+        facts = build_facts(profile, assessment, specialty, as_of)
+        firings = self.engine.run(facts)
+        return self._verdict(profile, assessment, facts, firings, as_of)
+
+    def _check(self, exam: ExamSpec, profile: Profile, as_of: date) -> None:
+        errors: list[FieldError] = []
+        errors += check_dates(profile, as_of)
+        errors += check_scores_on_scale(exam, profile)
+        if exam.discontinued is not None and profile.attempts[-1].date >= exam.discontinued:
+            errors.append(FieldError(
+                "attempts", f"{exam.name} has not been delivered since {exam.discontinued.isoformat()}",
+                given=profile.attempts[-1].date.isoformat(),
+                allowed=f"sittings before {exam.discontinued.isoformat()}",
+            ))
+        predicted = profile.plan.predicted_score
+        scale = exam.scale_on(as_of)
+        if predicted is not None:
+            if scale is None:
+                errors.append(FieldError("plan.predicted_score", f"{exam.name} has no numeric score to predict",
+                                         given=predicted, allowed="leave it out"))
+            elif not scale.contains(predicted):
+                errors.append(FieldError("plan.predicted_score", f"is off the {exam.name} scale in force now",
+                                         given=predicted, allowed=f"{scale.low:g} to {scale.high:g}"))
+        if errors:
+            raise ProfileError(errors)
+
+    # --- assembling the verdict ---------------------------------------------------------------
+
+    def _verdict(self, profile: Profile, assessment: Assessment, facts: list[dict[str, Any]],
+                 firings: list[Firing], as_of: date) -> Verdict:
+        views = _views(facts)
+        answers: dict[str, tuple[bool, list[str]]] = {}
+        outcomes: list[str] = []
+        decisions: list[str] = []
+        red_flags: dict[str, Item] = {}
+        actions: dict[str, Item] = {}
+        notes: list[str] = []
+        reasons: list[Reason] = []
+
+        for firing in firings:
+            rule = firing.rule
+            reasons.append(Reason(
+                rule=rule.id, title=rule.title, text=render(rule.text, views),
+                source=_source_url(rule.source), source_title=rule.source.title,
+                effective=rule.effective, confidence=rule.confidence,
+            ))
+            for conclusion in rule.then:
+                kind = conclusion["t"]
+                if kind == "answer":
+                    value, rules = answers.get(conclusion["question"], (conclusion["value"], []))
+                    if value != conclusion["value"]:
+                        raise EngineError(f"rules disagree on {conclusion['question']}: see {rules + [rule.id]}")
+                    answers[conclusion["question"]] = (value, rules + [rule.id])
+                elif kind == "outcome":
+                    outcomes.append(conclusion["value"])
+                elif kind == "decision":
+                    decisions.append(conclusion["value"])
+                elif kind == "red_flag":
+                    red_flags.setdefault(conclusion["key"], Item(id=conclusion["key"], text=render(conclusion["text"], views)))
+                elif kind == "action":
+                    actions.setdefault(conclusion["key"], Item(id=conclusion["key"], text=render(conclusion["text"], views)))
+                elif kind == "note":
+                    notes.append(render(conclusion["text"], views))
+
+        if not decisions:
+            raise EngineError(
+                f"no rule decided {assessment.exam.id} (eligibility: passed={assessment.eligibility.passed}, "
+                f"can_retake={assessment.eligibility.can_retake}, blocked_by={assessment.eligibility.blocked_by!r}); "
+                f"plugin {assessment.exam.plugin!r} must ship a rule for this state"
+            )
+        decided = min(decisions, key=DECISION_PRECEDENCE.index)
+        if len(set(outcomes)) > 1:
+            raise EngineError(f"rules reached more than one flowchart end: {sorted(set(outcomes))}")
+
+        path = [PathStep(question=q, answer=answers[q][0], rules=answers[q][1]) for q in QUESTIONS if q in answers]
+        eligibility = assessment.eligibility
+        deadlines = sorted(eligibility.deadlines, key=lambda d: d.date)
+        upcoming = [d for d in deadlines if d.date >= as_of]
+        return Verdict(
+            exam=assessment.exam.id,
+            as_of=as_of,
+            decision=decided,
+            outcome=outcomes[0] if outcomes and eligibility.passed else None,
+            path=path,
+            eligibility=EligibilityOut(
+                can_retake=eligibility.can_retake,
+                earliest_date=eligibility.earliest_date if eligibility.can_retake else None,
+                deadline=upcoming[0].date if upcoming else None,
+                attempts_used=eligibility.attempts_used,
+                attempts_left=eligibility.attempts_left,
+                passed=eligibility.passed,
+                deadlines=[
+                    DeadlineOut(id=d.id, date=d.date, text=d.text, days_left=(d.date - as_of).days,
+                                source=_source_url(d.source), confidence=d.confidence)
+                    for d in deadlines
+                ],
+                notes=list(eligibility.notes),
+            ),
+            band=_band_out(assessment.band),
+            predicted_band=_band_out(assessment.predicted_band) if profile.plan.predicted_score is not None else None,
+            score=assessment.score,
+            red_flags=list(red_flags.values()),
+            reasons=reasons,
+            actions=list(actions.values()),
+            rules_version=self.rules_version,
+            notes=list(assessment.notes) + notes,
+        )
+
+
+# --- the process-wide default pipeline ----------------------------------------------------------
+
+_DEFAULT_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _default_pipeline() -> Pipeline:
+    return Pipeline(build_registry())
+
+
+def default_pipeline() -> Pipeline:
+    """The pipeline over every installed plugin, built once per process."""
+    with _DEFAULT_LOCK:
+        return _default_pipeline()
+
+
+def evaluate(profile: Profile | Mapping[str, Any], as_of: date) -> Verdict:
+    """The verdict for `profile` on `as_of`, with every installed plugin."""
+    return default_pipeline().evaluate(profile, as_of)

@@ -1,0 +1,3 @@
+"""The plab plugin (being written: registers nothing yet)."""
+
+__version__ = "0.1.0"

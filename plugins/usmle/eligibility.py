@@ -1,0 +1,111 @@
+"""USMLE eligibility: attempt counting and waiting periods, as plain date arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core.dates import add_months
+from core.errors import FieldError, ProfileError
+from core.exams import Assessment, Eligibility, ExamSpec, JudgedAttempt
+from core.judging import band_for, first_pass, judge_attempts
+from core.model import Profile
+from plugins.usmle import policy
+
+
+def earliest_next_attempt(dates: list[date], as_of: date) -> date:
+    """First day the next attempt at a Step may be sat under the 2012 waiting rules.
+
+    With n attempts already sat (oldest first), the next one is attempt n+1:
+    - no more than 3 attempts in any 12 months: not before the (n-2)th attempt + 12 months;
+    - the 4th and later: at least 12 months after the 1st and 6 months after the latest.
+    The result is never before `as_of` nor on the day of the latest attempt.
+    """
+    earliest = dates[-1] + timedelta(days=1) if dates else as_of
+    if as_of >= policy.WAITING_RULES_EFFECTIVE and len(dates) >= policy.MAX_IN_WINDOW:
+        window_start = dates[-policy.MAX_IN_WINDOW]
+        earliest = max(
+            earliest,
+            add_months(window_start, policy.WINDOW_MONTHS),
+            add_months(dates[0], policy.AFTER_FIRST_MONTHS),
+            add_months(dates[-1], policy.AFTER_LATEST_MONTHS),
+        )
+    return max(earliest, as_of)
+
+
+def _whole_scores(profile: Profile) -> None:
+    errors = [
+        FieldError(f"attempts[{i}].score", "USMLE 3-digit scores are whole numbers", given=a.score,
+                   allowed="a whole number such as 221")
+        for i, a in enumerate(profile.attempts)
+        if a.score is not None and not float(a.score).is_integer()
+    ]
+    if profile.plan.predicted_score is not None and not float(profile.plan.predicted_score).is_integer():
+        errors.append(FieldError("plan.predicted_score", "USMLE 3-digit scores are whole numbers",
+                                 given=profile.plan.predicted_score, allowed="a whole number such as 240"))
+    if errors:
+        raise ProfileError(errors)
+
+
+def _no_attempt_after_pass(exam: ExamSpec, judged: list[JudgedAttempt], profile: Profile) -> None:
+    passed = first_pass(judged)
+    if passed is None or profile.exceptions.time_limit_expired:
+        return
+    later = [a for a in judged if a.index > passed.index]
+    if later:
+        raise ProfileError.single(
+            f"attempts[{later[0].index}]",
+            f"comes after a pass on {passed.date.isoformat()}, and a passed {exam.name} cannot be retaken",
+            given=later[0].date.isoformat(),
+            allowed="remove it, or set exceptions.time_limit_expired: true if a board's time limit expired",
+        )
+
+
+def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    _whole_scores(profile)
+    judged = judge_attempts(exam, profile.attempts)
+    _no_attempt_after_pass(exam, judged, profile)
+
+    limit = exam.attempt_limit.at(as_of)
+    used = len(judged)  # every sitting counts, incomplete ones included
+    passing = first_pass(judged)
+    expired = profile.exceptions.time_limit_expired and passing is not None
+    passed = passing is not None and not expired
+    left = max(limit.value - used, 0)
+    notes: list[str] = []
+
+    if passed:
+        eligibility = Eligibility(passed=True, can_retake=False, attempts_used=used, attempts_left=left,
+                                  blocked_by="passed-final")
+    elif used >= limit.value:
+        eligibility = Eligibility(passed=False, can_retake=False, attempts_used=used, attempts_left=0,
+                                  blocked_by="attempts-exhausted")
+    else:
+        earliest = earliest_next_attempt([a.date for a in judged], as_of)
+        eligibility = Eligibility(passed=False, can_retake=True, attempts_used=used, attempts_left=left,
+                                  earliest_date=earliest)
+        if expired:
+            notes.append("The earlier pass no longer counts for your board because its time limit expired.")
+    if profile.exceptions.time_limit_expired and passing is None:
+        notes.append("exceptions.time_limit_expired was ignored: there is no pass for a time limit to invalidate.")
+
+    scored = passing if passing is not None else judged[-1]
+    score = scored.score
+    band = band_for(exam.bands_on(scored.date), score)
+    predicted = band_for(exam.bands_on(as_of), profile.plan.predicted_score)
+
+    facts = [{
+        "t": "usmle.record", "exam": exam.id, "attempts": used, "failures": sum(a.result == "fail" for a in judged),
+        "incompletes": sum(a.result == "incomplete" for a in judged), "limit": limit.value,
+        "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
+        "waiting": bool(eligibility.earliest_date and eligibility.earliest_date > as_of),
+        "time_limit_expired": expired,
+    }]
+    mean = policy.MATCHED_IMG_MEAN_2013.get(profile.target.specialty)
+    if exam.id == "usmle-step2ck" and mean is not None and profile.target.country == "US":
+        facts.append({"t": "usmle.match-context", "specialty": profile.target.specialty, "mean": mean,
+                      "has_score": score is not None, "score": score if score is not None else 0})
+
+    return Assessment(
+        exam=exam, attempts=judged, eligibility=eligibility, score=score, band=band, predicted_band=predicted,
+        pass_mark=scored.pass_mark, facts=facts, notes=notes,
+    )

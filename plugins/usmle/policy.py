@@ -1,0 +1,127 @@
+"""USMLE policy values: every number dated and sourced (see shared/policies.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.dated import Dated, DatedValues, Source
+from core.exams import Band, ExamSpec, Scale
+
+SCORES_FAQ = Source("USMLE common questions: Scores (retaking a passed Step)", "https://www.usmle.org/common-questions/scores")
+ECFMG_BOOKLET = Source("ECFMG Information Booklet: Reexamination and Reapplication", "https://www.ecfmg.org/resources/publications.html")
+ATTEMPT_LIMIT = Source("USMLE common questions: attempt limit", "https://www.usmle.org/common-questions/attempt-limit")
+ECFMG_REPEAT_NEWS = Source("ECFMG news: New Rules on Repeating USMLE Examinations", "https://www.ecfmg.org/news/")
+TRANSCRIPT = Source("USMLE Bulletin of Information; FSMB USMLE transcripts", "https://www.usmle.org/bulletin-information")
+STEP1_PF = Source("USMLE: Transition to Pass/Fail Only Score Reporting for Step 1", "https://www.usmle.org/usmle-step-1-transition-passfail-only-score-reporting")
+INTERPRETATION = Source("USMLE Score Interpretation Guidelines", "https://www.usmle.org/scores-transcripts/score-interpretation-guidelines")
+STEP2_HISTORY = Source("USMLE minimum passing score announcements (via ECFMG news and secondary pages)", "https://www.usmle.org/scores-transcripts")
+STEP2_2025 = Source("USMLE Step 2 CK passing score 218 (secondary pages only)", "https://www.usmle.org/scores-transcripts")
+STEP3_2024 = Source("USMLE Step 3 passing score 200 (secondary pages)", "https://www.usmle.org/scores-transcripts")
+SEED_BANDS = Source("Retake decision framework, section 1 (Step 2 CK score tiers for IMGs)", "seed/retake-decision-framework.txt")
+NRMP_2013 = Source("NRMP Charting Outcomes in the Match, 2013 (secondary summary): mean Step 2 CK of matched non-US IMGs", "https://www.nrmp.org/match-data-analytics/")
+
+LONG_STANDING = date(1900, 1, 1)  # "long-standing": in force before any date this product judges
+
+RETAKE_EXCEPTION = (
+    "The only exception: a state licensing board's time limit for completing the USMLE has "
+    "expired, and you can show the board's requirement."
+)
+
+# At most 4 attempts per Step (incomplete ones included) for applications from 2021-07-01; 6 before.
+ATTEMPTS = DatedValues.of(
+    Dated(6, LONG_STANDING, ATTEMPT_LIMIT, note="6 attempts per Step before the July 2021 change"),
+    Dated(4, date(2021, 7, 1), ATTEMPT_LIMIT, note="4 attempts per Step, incomplete attempts included"),
+    name="USMLE attempt limit",
+)
+
+# Waiting rules in force from 2012-01-01: at most 3 attempts at a Step within 12 months; the 4th
+# and later attempts at least 12 months after the first and 6 months after the most recent.
+WAITING_RULES_EFFECTIVE = date(2012, 1, 1)
+MAX_IN_WINDOW = 3
+WINDOW_MONTHS = 12
+AFTER_FIRST_MONTHS = 12
+AFTER_LATEST_MONTHS = 6
+
+THREE_DIGIT = Scale(1, 300)
+SCALE_3DIGIT = DatedValues.constant(THREE_DIGIT, INTERPRETATION, name="USMLE 3-digit scale")
+STEP1_PASS_FAIL_FROM = date(2022, 1, 26)
+STEP1_SCALE = DatedValues.of(Dated(THREE_DIGIT, LONG_STANDING, INTERPRETATION), until=STEP1_PASS_FAIL_FROM,
+                             name="Step 1 3-digit scale")
+STEP1_PASS = DatedValues.of(
+    Dated(196.0, LONG_STANDING, STEP1_PF,
+          note="The last numeric Step 1 standard. Older sittings may have had a lower standard: give "
+               "the result for them."),
+    name="Step 1 pass standard",
+)
+
+STEP2CK_PASS = DatedValues.of(
+    Dated(189.0, LONG_STANDING, STEP2_HISTORY, confidence="medium", note="The standard before the 2012 review"),
+    Dated(196.0, date(2012, 7, 1), STEP2_HISTORY, confidence="medium",
+          note="Raised after the June 2012 review; the exact day is approximate (2012-07-01 assumed)"),
+    Dated(203.0, date(2013, 7, 1), STEP2_HISTORY),
+    Dated(209.0, date(2014, 7, 1), STEP2_HISTORY),
+    Dated(214.0, date(2022, 7, 1), STEP2_HISTORY),
+    Dated(218.0, date(2025, 7, 1), STEP2_2025, confidence="medium",
+          note="Reported only by secondary pages"),
+    name="Step 2 CK pass standard",
+)
+
+STEP3_PASS = DatedValues.of(
+    Dated(198.0, LONG_STANDING, STEP3_2024, confidence="medium", note="The standard before 2024"),
+    Dated(200.0, date(2024, 1, 1), STEP3_2024, confidence="medium"),
+    name="Step 3 pass standard",
+)
+
+# The seed's Step 2 CK tiers. The score ranges are the seed's; `fits_up_to` (the highest
+# competitiveness index a band usually fits, 0-100) is this project's reading of its words.
+STEP2CK_BANDS = (
+    Band("below-220", "below 220", 1, 219, rank=1, fits_up_to=45, source=SEED_BANDS, heuristic=True,
+         note="Tough for competitive specialties and questionable for some university IM/FM programs."),
+    Band("usable", "220-235", 220, 235, rank=2, fits_up_to=50, source=SEED_BANDS, heuristic=True,
+         note="Usable for primary care, IM and less competitive programs; does not make you stand out."),
+    Band("usable-upper", "236-239", 236, 239, rank=2, fits_up_to=50, source=SEED_BANDS, heuristic=True,
+         note="The seed names no tier for 236-239. Placed with 220-235: it is at or above the 2013 "
+              "mean of matched non-US IMGs in internal medicine (236) but below 240, where the seed "
+              "says a score starts to help. A retake from here gains a tier only by crossing 240."),
+    Band("helps", "240 and up", 240, 300, rank=3, fits_up_to=80, source=SEED_BANDS, heuristic=True,
+         note="Starts to help an IMG. No band alone opens ultra-competitive fields (index 95)."),
+)
+
+BIG_GAIN = 20.0  # seed: "a realistic path to 20+ point improvement (for USMLE-type exams)"
+SMALL_GAIN = 10.0  # seed: "a 5-10 point bump ... almost never worth the risk"
+GAIN_SOURCE = Source("Retake decision framework, sections 2 and 5 (20+ points; 5-10 points)", "seed/retake-decision-framework.txt")
+
+# Mean Step 2 CK of matched non-US IMGs, 2013 Match: context only, and old.
+MATCHED_IMG_MEAN_2013 = {
+    "general-surgery": 240, "radiology": 238, "internal-medicine": 236, "neurology": 236,
+    "anesthesiology": 234, "emergency-medicine": 231, "pediatrics": 231, "pathology": 228,
+    "physical-medicine-rehabilitation": 225, "family-medicine": 219, "psychiatry": 219,
+}
+
+COMMON = dict(
+    country="US", authority="USMLE (FSMB and NBME); ECFMG for IMGs",
+    retake_after_pass="never", retake_after_pass_source=SCORES_FAQ,
+    attempt_limit=ATTEMPTS, retakes_common=False, all_attempts_reported=True,
+    gain_source=GAIN_SOURCE,
+)
+
+EXAMS = (
+    ExamSpec(
+        id="usmle-step1", name="USMLE Step 1", sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP1_PF),
+        scale=STEP1_SCALE, pass_mark=STEP1_PASS,
+        notes=("Pass/fail only for sittings on or after 2022-01-26; earlier sittings have a 3-digit score.",),
+        **COMMON,
+    ),
+    ExamSpec(
+        id="usmle-step2ck", name="USMLE Step 2 CK", sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP2_HISTORY),
+        scale=SCALE_3DIGIT, pass_mark=STEP2CK_PASS,
+        bands=DatedValues.constant(STEP2CK_BANDS, SEED_BANDS, name="Step 2 CK bands"),
+        big_gain=BIG_GAIN, small_gain=SMALL_GAIN, **COMMON,
+    ),
+    ExamSpec(
+        id="usmle-step3", name="USMLE Step 3", sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP3_2024),
+        scale=SCALE_3DIGIT, pass_mark=STEP3_PASS,
+        notes=("No score tiers are recorded for Step 3: a pass is read as a pass.",),
+        **COMMON,
+    ),
+)

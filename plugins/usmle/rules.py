@@ -1,0 +1,86 @@
+"""USMLE policy rules: what the authority forbids or requires, each with its source."""
+
+from __future__ import annotations
+
+from core.rules import Rule, decision, fact, gte, red_flag
+from plugins.usmle import policy
+
+USMLE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
+
+RULES = (
+    Rule(
+        id="usmle.no-repeat-after-pass",
+        title="A passed USMLE Step cannot be retaken",
+        when={"eligibility": fact("eligibility", plugin="usmle", blocked_by="passed-final")},
+        then=[decision("not_allowed")],
+        text="You passed {case.exam_name}, and a passed Step cannot be sat again to raise the score: "
+             "the score stays on your transcript for good. " + policy.RETAKE_EXCEPTION,
+        source=policy.SCORES_FAQ, priority=10,
+    ),
+    Rule(
+        id="usmle.attempt-limit-reached",
+        title="The attempt limit is reached",
+        when={"eligibility": fact("eligibility", plugin="usmle", blocked_by="attempts-exhausted"),
+              "record": fact("usmle.record")},
+        then=[decision("not_allowed")],
+        text="{usmle_record.attempts} attempts at {case.exam_name} without a pass reach the limit of "
+             "{usmle_record.limit}. Four attempts at any Step without passing end eligibility for "
+             "every USMLE Step.",
+        source=policy.ATTEMPT_LIMIT, effective=policy.ATTEMPTS.latest.effective, priority=10,
+    ),
+    Rule(
+        id="usmle.attempt-limit-reached-before-2021",
+        title="The attempt limit in force before July 2021 is reached",
+        when={"eligibility": fact("eligibility", plugin="usmle", blocked_by="attempts-exhausted"),
+              "record": fact("usmle.record")},
+        then=[decision("not_allowed")],
+        text="{usmle_record.attempts} attempts at {case.exam_name} without a pass reach the limit of "
+             "{usmle_record.limit} in force before 2021-07-01.",
+        source=policy.ATTEMPT_LIMIT, until=policy.ATTEMPTS.latest.effective, priority=10,
+    ),
+    Rule(
+        id="usmle.waiting-period",
+        title="A waiting period applies before the next attempt",
+        when={"record": fact("usmle.record", waiting=True)},
+        text="The next attempt at {case.exam_name} may be sat from {usmle_record.earliest}: at most "
+             "three attempts at a Step in 12 months, and the fourth at least 12 months after the "
+             "first and 6 months after the most recent.",
+        source=policy.ECFMG_REPEAT_NEWS, effective=policy.WAITING_RULES_EFFECTIVE, priority=15,
+    ),
+    Rule(
+        id="usmle.time-limit-exception",
+        title="A board's time limit invalidated the earlier pass",
+        when={"record": fact("usmle.record", time_limit_expired=True)},
+        text="Your board's time limit for completing the USMLE expired, which is the one case in which "
+             "a passed Step may be taken again. Keep the board's written requirement: you will need "
+             "to show it.",
+        source=policy.ECFMG_BOOKLET, priority=15,
+    ),
+    Rule(
+        id="usmle.transcript-shows-every-attempt",
+        title="Every attempt shows on the transcript",
+        when={"record": fact("usmle.record", gte("attempts", 2))},
+        then=[red_flag("usmle-transcript", "Your USMLE transcript shows all {usmle_record.attempts} "
+                                           "attempts, failures and incomplete ones included.")],
+        text="Programs see every USMLE attempt, not only the best one: each further attempt is read "
+             "alongside the earlier ones.",
+        source=policy.TRANSCRIPT, confidence="medium-high", priority=80,
+    ),
+    Rule(
+        id="usmle.step1-pass-fail",
+        title="Step 1 reports pass or fail only",
+        when={"case": fact("case", exam="usmle-step1", has_score=False)},
+        text="Step 1 sittings from 2022-01-26 report only pass or fail, so Step 2 CK carries the "
+             "score programs read.",
+        source=policy.STEP1_PF, effective=policy.STEP1_PASS_FAIL_FROM, priority=85,
+    ),
+    Rule(
+        id="usmle.context.matched-img-mean",
+        title="How matched IMGs scored (old data)",
+        when={"context": fact("usmle.match-context", has_score=True)},
+        text="Context only, from old data: in the 2013 Match, matched non-US IMGs in "
+             "{target.specialty_name} averaged {usmle_match_context.mean} on Step 2 CK "
+             "(your score: {usmle_match_context.score:g}).",
+        source=policy.NRMP_2013, confidence="medium", priority=86,
+    ),
+)
