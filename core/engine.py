@@ -16,6 +16,8 @@ What this adapter takes care of (each seen with durable_rules 2.0.28):
   check for it and raise `EngineError`.
 - Every evaluation uses a fresh session id and always deletes its state (sessions leak about
   100 KB each otherwise, and a ruleset holds at most 1,024 live sessions).
+- `delete_state` crashes the process (segmentation fault) for a session in which no action ever
+  ran. Every session therefore opens with a fact that an internal rule always answers.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ _LOCK = threading.RLock()
 _HOST: "_SynchronousHost | None" = None
 _REGISTERED: set[str] = set()
 _SESSION_IDS = itertools.count(1)
+
+# The internal rule every session fires once, so durable_rules can delete the session safely.
+SESSION_OPEN = "session-open"
+_SESSION_RULE = "core.session-open"
 
 
 class _SynchronousHost(durable_engine.Host):
@@ -95,6 +101,10 @@ def _action(rule: Rule):
     return record_and_conclude
 
 
+def _open_session(c: Any) -> None:
+    """Does nothing: its only job is that every session runs at least one action."""
+
+
 @dataclass(frozen=True)
 class Firing:
     rule: Rule
@@ -107,6 +117,8 @@ class Engine:
     def __init__(self, rules: Sequence[Rule]):
         ids = [r.id for r in rules]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if _SESSION_RULE in ids:
+            raise EngineError(f"rule id {_SESSION_RULE!r} is reserved for the engine adapter")
         if duplicates:
             raise EngineError(f"rule ids must be unique; repeated: {', '.join(duplicates)}")
         self.rules: dict[str, Rule] = {r.id: r for r in rules}
@@ -123,6 +135,8 @@ class Engine:
             definition = {rule_id: dict(compiled) for rule_id, compiled in self.definition.items()}
             for rule_id, compiled in definition.items():
                 compiled["run"] = _action(self.rules[rule_id])
+            definition[_SESSION_RULE] = {"all": [{"m": {"t": SESSION_OPEN}}], "pri": -1_000_000,
+                                         "run": _open_session}
             try:
                 _host().register_rulesets({self.name: definition})
             except Exception as exc:  # the C engine rejects a malformed condition here
@@ -132,14 +146,18 @@ class Engine:
     def run(self, facts: Iterable[dict[str, Any]]) -> list[Firing]:
         """Assert `facts` in a fresh session; return the rules that fired, in firing order."""
         sid = f"s{next(_SESSION_IDS)}"
+        self.last_session = sid
         host = _host()
         with _LOCK:
             try:
+                host.assert_fact(self.name, {"t": SESSION_OPEN, "sid": sid})
                 for one in facts:
                     try:
                         host.assert_fact(self.name, dict(one, sid=sid))
                     except MessageNotHandledException:
                         pass  # a fact no rule looks at is not an error
+                    except MessageObservedException:
+                        pass  # an identical fact is already asserted in this session: once is enough
                 state = host.get_state(self.name, sid)
             finally:
                 try:
@@ -169,11 +187,11 @@ def _fact_types(definition: dict[str, Any]) -> set[str]:
     return found
 
 
-def live_sessions_probe(engine: Engine) -> bool:
-    """True when a session id the engine used is still held (used by tests of the cleanup)."""
+def session_exists(engine: Engine, sid: str) -> bool:
+    """True while durable_rules still holds state for `sid` (tests use it to check clean-up)."""
     with _LOCK:
         try:
-            _host().get_state(engine.name, f"s{next(_SESSION_IDS) - 1}")
-        except Exception:
+            _host().get_state(engine.name, sid)
+        except Exception:  # durable_rules raises error 309 for an unknown session
             return False
         return True
