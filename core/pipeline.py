@@ -77,6 +77,14 @@ def _band_out(band: Band | None) -> BandOut | None:
                    heuristic=band.heuristic, note=band.note)
 
 
+def _effective_note(rule: Rule) -> str:
+    if rule.effective_note:
+        return rule.effective_note
+    if rule.id.startswith("framework."):
+        return "decision framework (a judgement, not an authority's policy)"
+    return "" if rule.effective else "no effective date recorded"
+
+
 def _source_url(source: Source) -> str:
     return source.url or source.title
 
@@ -155,7 +163,7 @@ class Pipeline:
             reasons.append(Reason(
                 rule=rule.id, title=rule.title, text=render(rule.text, views),
                 source=_source_url(rule.source), source_title=rule.source.title,
-                effective=rule.effective, confidence=rule.confidence,
+                effective=rule.effective, effective_note=_effective_note(rule), confidence=rule.confidence,
             ))
             for conclusion in rule.then:
                 kind = conclusion["t"]

@@ -46,6 +46,7 @@ class Rule:
     - `then`: conclusion facts (see `answer`, `outcome`, `decision`, `red_flag`, `action`).
     - `text`: the reason shown to the user when the rule fires, in plain words.
     - `effective` / `until`: the rule takes part only on days in [effective, until).
+    - `effective_note`: what to show when there is no exact day ("long-standing", "since 2018").
     - `priority`: lower fires first among rules ready at the same moment.
     - `confidence`: "unconfirmed" rules must say so in their text.
     """
@@ -60,6 +61,7 @@ class Rule:
     until: date | None = None
     priority: int = 50
     confidence: str = "high"
+    effective_note: str = ""
     examples: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:

@@ -94,6 +94,7 @@ class Reason(_Out):
     source: str
     source_title: str = ""
     effective: Optional[date]
+    effective_note: str = ""
     confidence: str = "high"
 
 

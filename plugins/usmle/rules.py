@@ -15,7 +15,7 @@ RULES = (
         then=[decision("not_allowed")],
         text="You passed {case.exam_name}, and a passed Step cannot be sat again to raise the score: "
              "the score stays on your transcript for good. " + policy.RETAKE_EXCEPTION,
-        source=policy.SCORES_FAQ, priority=10,
+        source=policy.SCORES_FAQ, priority=10, effective_note="long-standing",
     ),
     Rule(
         id="usmle.attempt-limit-reached",
@@ -54,7 +54,7 @@ RULES = (
         text="Your board's time limit for completing the USMLE expired, which is the one case in which "
              "a passed Step may be taken again. Keep the board's written requirement: you will need "
              "to show it.",
-        source=policy.ECFMG_BOOKLET, priority=15,
+        source=policy.ECFMG_BOOKLET, priority=15, effective_note="long-standing",
     ),
     Rule(
         id="usmle.transcript-shows-every-attempt",
@@ -64,7 +64,7 @@ RULES = (
                                            "attempts, failures and incomplete ones included.")],
         text="Programs see every USMLE attempt, not only the best one: each further attempt is read "
              "alongside the earlier ones.",
-        source=policy.TRANSCRIPT, confidence="medium-high", priority=80,
+        source=policy.TRANSCRIPT, confidence="medium-high", priority=80, effective_note="long-standing",
     ),
     Rule(
         id="usmle.step1-pass-fail",
@@ -81,6 +81,6 @@ RULES = (
         text="Context only, from old data: in the 2013 Match, matched non-US IMGs in "
              "{target.specialty_name} averaged {usmle_match_context.mean} on Step 2 CK "
              "(your score: {usmle_match_context.score:g}).",
-        source=policy.NRMP_2013, confidence="medium", priority=86,
+        source=policy.NRMP_2013, confidence="medium", priority=86, effective_note="2013 Match data",
     ),
 )
