@@ -1,0 +1,214 @@
+"""Rich rendering for the `retake` command line: the verdict view, the what-if list and the listings.
+
+Rendering only: every fact shown comes from core's Verdict or Registry. Imported lazily by
+`frontends.cli`, so `retake --help` and `--json` runs never pay for rich.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Iterable, Mapping, Sequence
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, QUESTION_NODE, QUESTION_TEXT, Verdict
+
+DECISION_STYLE = {
+    "retake": "bold green",
+    "do_not_retake": "bold yellow",
+    "not_allowed": "bold red",
+    "retake_required": "bold magenta",
+}
+OUTCOME_STYLE = {"plan_focused_retake": "bold green"}
+CONFIDENCE_STYLE = {"high": "green", "medium-high": "green", "medium": "yellow", "low": "red", "unconfirmed": "red"}
+
+
+def console(stderr: bool = False) -> Console:
+    """A console on the current stdout/stderr (looked up at call time, so test runners capture it)."""
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False)
+
+
+def _glyphs(out: Console) -> dict[str, str]:
+    unicode = (out.encoding or "").lower().startswith("utf")
+    return {"arrow": "→" if unicode else "->", "dot": "·" if unicode else "-", "flag": "⚑" if unicode else "!",
+            "none": "—" if unicode else "-"}
+
+
+def _day(value: Any, none: str) -> str:
+    return value.isoformat() if value is not None else none
+
+
+def _yes_no(value: bool | None) -> Text:
+    if value is None:
+        return Text("?", style="dim")
+    return Text("yes", style="bold") if value else Text("no", style="bold")
+
+
+# --- decide ------------------------------------------------------------------------------------
+
+def headline(verdict: Verdict, exam_name: str, g: Mapping[str, str]) -> Panel:
+    lines = [Text(DECISION_TEXT[verdict.decision], style=DECISION_STYLE.get(verdict.decision, "bold"))]
+    if verdict.outcome:
+        end = Text(f"{g['arrow']} flowchart end {OUTCOME_NODE[verdict.outcome]}: ", style="dim")
+        end.append(OUTCOME_TEXT[verdict.outcome], style=OUTCOME_STYLE.get(verdict.outcome, "bold cyan"))
+        lines.append(end)
+    else:
+        lines.append(Text(f"{g['arrow']} not passed yet: the flowchart starts once the exam is passed", style="dim"))
+    title = f"{exam_name} {g['dot']} as of {verdict.as_of.isoformat()}"
+    if verdict.score is not None:
+        title += f" {g['dot']} score {verdict.score:g}"
+    if verdict.band is not None:
+        title += f" (band {verdict.band.label})"
+    border = DECISION_STYLE.get(verdict.decision, "bold").replace("bold ", "")
+    return Panel(Group(*lines), title=title, title_align="left", border_style=border, box=box.ROUNDED)
+
+
+def eligibility_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
+    e = verdict.eligibility
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    left = "no limit" if e.attempts_left is None else str(e.attempts_left)
+    grid.add_row("Attempts", f"{e.attempts_used} used {g['dot']} {left} left {g['dot']} "
+                             + ("passed" if e.passed else "not passed yet"))
+    if e.can_retake:
+        grid.add_row("Earliest retake", Text(_day(e.earliest_date, "now"), style="bold"))
+    else:
+        grid.add_row("Earliest retake", Text("no retake possible", style="red"))
+    if verdict.band is not None:
+        band = verdict.band.label + (" (project heuristic)" if verdict.band.heuristic else "")
+        grid.add_row("Score band", band + (f" {g['dot']} {verdict.band.note}" if verdict.band.note else ""))
+    if verdict.predicted_band is not None:
+        grid.add_row("Predicted band", verdict.predicted_band.label)
+    for deadline in e.deadlines:
+        if deadline.days_left >= 0:
+            when = Text(f"{deadline.date.isoformat()} ({deadline.days_left} days left)",
+                        style="bold red" if deadline.days_left <= 30 else "bold")
+        else:
+            when = Text(f"{deadline.date.isoformat()} (passed {-deadline.days_left} days ago)", style="dim")
+        when.append(f"  {deadline.text}")
+        grid.add_row("Deadline", when)
+    for note in e.notes:
+        grid.add_row("Note", Text(note, style="dim"))
+    return grid
+
+
+def path_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column(ratio=3)
+    grid.add_column(no_wrap=True)
+    grid.add_column(style="dim", ratio=1)
+    for step in verdict.path:
+        grid.add_row(QUESTION_NODE.get(step.question, "?"), QUESTION_TEXT.get(step.question, step.question),
+                     _yes_no(step.answer), ", ".join(step.rules))
+    if verdict.outcome:
+        grid.add_row(f"{g['arrow']} {OUTCOME_NODE[verdict.outcome]}",
+                     Text(OUTCOME_TEXT[verdict.outcome], style=OUTCOME_STYLE.get(verdict.outcome, "bold cyan")), "", "")
+    return grid
+
+
+def reasons_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Rule and reason", ratio=3)
+    table.add_column("Effective / source", ratio=1, overflow="fold")
+    for number, reason in enumerate(verdict.reasons, start=1):
+        why = Text(reason.rule, style="cyan")
+        why.append("\n" + reason.title, style="bold")
+        why.append("\n" + reason.text)
+        if reason.confidence != "high":
+            why.append(f"\nconfidence: {reason.confidence}", style=CONFIDENCE_STYLE.get(reason.confidence, ""))
+        effective = _day(reason.effective, "") or getattr(reason, "effective_note", "") or g["none"]
+        where = Text(effective, style="bold")
+        where.append("\n" + reason.source, style="dim")
+        table.add_row(str(number), why, where)
+    return table
+
+
+def _numbered(items: Sequence[Any], marker: Any, style: str) -> Table:
+    """A list with a hanging indent: wrapped lines stay under the text, not under the marker."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style=style, no_wrap=True)
+    grid.add_column()
+    for number, item in enumerate(items, start=1):
+        grid.add_row(marker(number), item.text)
+    return grid
+
+
+def print_verdict(out: Console, verdict: Verdict, exam_name: str) -> None:
+    g = _glyphs(out)
+    out.print(headline(verdict, exam_name, g))
+    out.print(Text("Eligibility", style="bold underline"))
+    out.print(eligibility_table(verdict, g))
+    if verdict.path:
+        out.print()
+        out.print(Text("Path through the four questions", style="bold underline"))
+        out.print(path_table(verdict, g))
+    if verdict.red_flags:
+        out.print()
+        out.print(Text("Red flags", style="bold underline red"))
+        out.print(_numbered(verdict.red_flags, lambda n: f" {g['flag']}", "bold red"))
+    if verdict.actions:
+        out.print()
+        out.print(Text("What to do", style="bold underline"))
+        out.print(_numbered(verdict.actions, lambda n: f" {n}.", "bold"))
+    if verdict.notes:
+        out.print()
+        for note in verdict.notes:
+            out.print(Text(f"Note: {note}", style="dim"))
+    out.print()
+    out.print(Text(f"Reasons ({len(verdict.reasons)} rules fired, in order)", style="bold underline"))
+    out.print(reasons_table(verdict, g))
+    out.print(Text(f"rules version {verdict.rules_version} {g['dot']} retake decide --json gives the full record",
+                   style="dim"))
+
+
+def print_what_if(out: Console, changes: Sequence[Any]) -> None:
+    g = _glyphs(out)
+    out.print()
+    out.print(Text("What would change the verdict (smallest changes first)", style="bold underline"))
+    if not changes:
+        out.print(Text(" No small change to the plan or targets flips this verdict.", style="dim"))
+        return
+    for number, change in enumerate(changes, start=1):
+        line = Text(f" {number}. ", style="bold") + Text(change.change)
+        line.append(f" {g['arrow']} ")
+        line.append(DECISION_TEXT.get(change.decision, change.decision),
+                    style=DECISION_STYLE.get(change.decision, "bold"))
+        if change.outcome:
+            line.append(f" {g['dot']} ")
+            line.append(OUTCOME_TEXT.get(change.outcome, change.outcome), style="cyan")
+        out.print(line)
+
+
+# --- listings ----------------------------------------------------------------------------------
+
+def listing(title: str, columns: Sequence[tuple[str, str]], rows: Iterable[Mapping[str, Any]],
+            styles: Mapping[str, str] | None = None, flexible: str | None = None) -> Table:
+    """A table of `rows` showing `columns` (key, heading); lists are joined, None shows as a dash.
+
+    Only the `flexible` column wraps; the others (ids, numbers, dates) keep their width.
+    """
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
+    for index, (key, heading) in enumerate(columns):
+        flex = key == flexible
+        table.add_column(heading, style=(styles or {}).get(key, ""), no_wrap=not flex, overflow="fold",
+                         ratio=1 if flex else None, min_width=24 if flex else len(heading))
+    for row in rows:
+        cells = []
+        for key, _ in columns:
+            value = row.get(key)
+            if isinstance(value, (list, tuple)):
+                value = "\n".join(str(v) for v in value)
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            elif isinstance(value, float):
+                value = f"{value:g}"
+            cells.append("-" if value in (None, "") else str(value))
+        table.add_row(*cells)
+    return table
