@@ -1,0 +1,152 @@
+"""The Retake Verdict dashboard (Streamlit). Start it with `retake dashboard` or `make run`.
+
+A thin front end: the profile form on the left, core's verdict on the right, in tabs for the
+verdict's details, pictures, what-if, other routes, batch files and plugins. Every verdict comes
+from `core.pipeline.Pipeline.evaluate`; this file only gathers input and renders.
+
+Nothing the user enters is stored or sent anywhere: the verdict is computed in this process and
+lives only in the browser session's memory.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from core import examples
+from core.errors import FieldError, PluginError, ProfileError, RetakeError
+from core.loading import parse_text
+from core.model import parse_profile
+from frontends import form, panels, tools
+from frontends.session import get_pipeline, plain
+
+st.set_page_config(page_title="Retake Verdict", page_icon="⚖️", layout="wide")
+st.set_option("client.toolbarMode", "minimal")
+ss = st.session_state
+pipeline = get_pipeline()
+registry = pipeline.registry
+
+# --- loading a profile into the form ---------------------------------------------------------------
+
+
+def load_profile(data: Any, origin: str) -> list[FieldError]:
+    """Put a raw profile (from an example or a file) into the form; return its errors instead if invalid."""
+    try:
+        profile = parse_profile(data)
+    except ProfileError as exc:
+        return exc.errors
+    for key, value in form.widget_values(profile).items():
+        ss[key] = value
+    ss.attempts_base = form.attempt_rows(profile)
+    ss.attempts_version = ss.get("attempts_version", 0) + 1
+    ss.loaded_from = origin
+    return []
+
+
+def on_example() -> None:
+    load_profile(examples.load(ss.example), f"example {ss.example}")
+
+
+def on_exam_change() -> None:
+    # Keep the rows typed so far (the table is rebuilt with the new exam's columns) and follow the
+    # exam's country, which the user may change back.
+    ss.attempts_base = ss.get("attempts_current", ss.get("attempts_base", []))
+    ss.attempts_version = ss.get("attempts_version", 0) + 1
+    exam = registry.exams.get(ss.exam)
+    if exam is not None:
+        ss.country = exam.country
+
+
+if "attempts_base" not in ss:
+    # `retake dashboard --example NAME` passes the example it opens on.
+    first = os.environ.get("RETAKE_EXAMPLE", examples.DEFAULT)
+    ss.example = first if first in examples.names() else examples.DEFAULT
+    load_profile(examples.load(ss.example), f"example {ss.example}")
+if "as_of" not in ss:
+    ss.as_of = date.today()
+
+# --- sidebar: where the profile comes from, where it goes -------------------------------------------
+
+with st.sidebar:
+    st.title("⚖️ Retake Verdict")
+    st.caption("Should you retake a licensing exam? A sourced, dated verdict.")
+    st.selectbox("Start from an example", examples.names(), key="example", on_change=on_example)
+    upload = st.file_uploader("Open a profile (YAML or JSON)", type=["yaml", "yml", "json"], key="upload")
+    if upload is not None and ss.get("loaded_upload") != upload.file_id:
+        ss.loaded_upload = upload.file_id
+        try:
+            ss.upload_errors = load_profile(parse_text(upload.getvalue(), name=upload.name), f"file {upload.name}")
+        except ProfileError as exc:
+            ss.upload_errors = exc.errors
+    for error in ss.get("upload_errors", []) if upload is not None else []:
+        st.error(f"Not loaded: {plain(str(error))}")
+    st.date_input("Judge as of", key="as_of", help="Policies in force on this day apply.")
+    download_slot = st.container()
+    st.caption("Nothing you enter is stored or sent anywhere: the verdict is computed in memory on this "
+               "server for your browser session only.")
+    failed = registry.load_errors
+    if failed:
+        st.warning(f"{len(failed)} plugin(s) failed to load and are skipped: "
+                   + ", ".join(plain(p.name) for p in failed) + ". See the Plugins tab.")
+
+as_of: date = ss.as_of
+st.caption(f"Opened from: {plain(ss.get('loaded_from', 'your own entries'))}. Change anything: the verdict follows.")
+col_in, col_out = st.columns([5, 7], gap="large")
+
+# --- the form -------------------------------------------------------------------------------------
+
+with col_in:
+    profile_data, exam = panels.profile_form(registry, on_exam_change)
+
+with download_slot:
+    stem = (profile_data.get("exam") or "profile").replace("/", "-")
+    st.download_button("Download profile (YAML)", form.to_yaml(profile_data), file_name=f"{stem}.yaml",
+                       mime="application/x-yaml", key="download_yaml", width="stretch")
+    st.download_button("Download profile (JSON)", form.to_json(profile_data), file_name=f"{stem}.json",
+                       mime="application/json", key="download_json", width="stretch")
+
+# --- the verdict ----------------------------------------------------------------------------------
+
+verdict = profile = None
+errors: list[FieldError] = []
+fault = ""
+try:
+    profile = parse_profile(profile_data)
+    verdict = pipeline.evaluate(profile, as_of)
+except ProfileError as exc:
+    errors = exc.errors
+except PluginError as exc:
+    fault = f"The {exc.plugin} plugin failed while {exc.stage}: {exc.detail}. Other exams keep working."
+except RetakeError as exc:
+    fault = f"The rules could not reach a verdict: {exc}"
+
+with col_out:
+    if verdict is not None:
+        panels.headline(verdict, registry, pipeline.rules)
+    elif errors:
+        panels.show_errors(errors)
+    else:
+        st.error(plain(fault))
+    tabs = st.tabs(["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins"],
+                   key="tab", on_change="rerun")
+    with tabs[0]:
+        if tabs[0].open is not False and verdict is not None:
+            panels.verdict_details(verdict)
+    with tabs[1]:
+        if tabs[1].open and verdict is not None and profile is not None and exam is not None:
+            panels.pictures(verdict, profile, exam, registry)
+    with tabs[2]:
+        if tabs[2].open:
+            tools.what_if(pipeline, profile, verdict, as_of)
+    with tabs[3]:
+        if tabs[3].open:
+            tools.compare_routes(pipeline, profile_data, as_of)
+    with tabs[4]:
+        if tabs[4].open:
+            tools.batch(pipeline, as_of)
+    with tabs[5]:
+        if tabs[5].open:
+            panels.plugins(registry)

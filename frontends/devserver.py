@@ -1,0 +1,110 @@
+"""Start the dashboard on a free localhost port and drive Debian's chromium: for the browser test and
+the screenshot script (`make screenshots`). Never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Mapping
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# Streamlit's own options for a private, quiet local server: no usage statistics, no file watcher.
+STREAMLIT_OPTIONS = ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+                     "--server.address", "127.0.0.1"]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium, if this machine has it."""
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dashboard_command(port: int) -> list[str]:
+    """`retake dashboard` when the CLI is installed next to this Python, else `streamlit run` on the installed file."""
+    retake = Path(sys.executable).with_name("retake")
+    if retake.exists():
+        return [str(retake), "dashboard", "--port", str(port), "--headless", *STREAMLIT_OPTIONS]
+    import importlib.util
+
+    spec = importlib.util.find_spec("frontends.dashboard")
+    assert spec is not None and spec.origin, "frontends.dashboard is not installed"
+    return [sys.executable, "-m", "streamlit", "run", "--server.port", str(port), "--server.headless", "true",
+            *STREAMLIT_OPTIONS, spec.origin]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 - localhost
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@contextmanager
+def running_dashboard(env: Mapping[str, str] | None = None, timeout: float = 90) -> Iterator[str]:
+    """Run the dashboard until the block ends; yields its URL once `/_stcore/health` answers ok."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
+    process = subprocess.Popen(dashboard_command(port), env=full_env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if process.poll() is not None:
+                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                raise RuntimeError(f"the dashboard exited with {process.returncode}:\n{output}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the dashboard did not answer {url}/_stcore/health within {timeout:g} s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        # `retake dashboard` runs streamlit as a child: stop the whole session this call started.
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        if process.stdout:
+            process.stdout.close()
+
+
+def launch_chromium(playwright, executable: str | None = None):
+    """Debian's chromium through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=executable or chromium_path(), headless=True, args=CHROMIUM_ARGS)
+
+
+def wait_for_verdict(page, timeout: float = 60_000) -> None:
+    """Wait until the app has finished its run and the verdict headline is on the page."""
+    page.wait_for_selector(".st-key-headline", timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(400)

@@ -1,0 +1,191 @@
+"""The dashboard's form <-> the profile contract (the same schema as the CLI's YAML/JSON files).
+
+Pure functions, no Streamlit: a validated `Profile` becomes widget values plus attempt rows for the
+editable table, and widget values plus the edited table become a profile dict for `parse_profile`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+import yaml
+
+from core.exams import ATTEMPT_RESULTS, ExamSpec
+from core.model import Profile
+
+# Widget keys holding one profile field each (dotted contract path -> session-state key).
+FIELD_KEYS = {
+    "exam": "exam",
+    "target.country": "country",
+    "target.specialty": "specialty",
+    "target.setting": "setting",
+    "plan.predicted_score": "predicted_score",
+    "plan.evidence": "evidence",
+    "plan.months_to_application": "months_to_application",
+    "plan.prep_months": "prep_months",
+    "programs_accept_retakes": "stance",
+    "application.clinical_experience_months": "clinical_months",
+    "application.postgraduate_qualification": "postgraduate",
+    "application.letters": "letters",
+    "application.research": "research",
+    "application.specialty_commitment": "commitment",
+    "application.personal_statement": "statement",
+    "application.interview": "interview",
+    "exceptions.time_limit_expired": "time_limit_expired",
+}
+RESULTS = ATTEMPT_RESULTS
+PART_PREFIX = "part: "
+COUNTRY_NAMES = {
+    "US": "United States", "GB": "United Kingdom", "CA": "Canada", "AU": "Australia", "IE": "Ireland",
+    "NZ": "New Zealand", "DE": "Germany",
+}
+
+
+def _get(data: Mapping[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
+
+
+def widget_values(profile: Profile) -> dict[str, Any]:
+    """The value of every profile widget for `profile`."""
+    data = profile.model_dump(mode="json")
+    return {key: _get(data, path) for path, key in FIELD_KEYS.items()}
+
+
+def attempt_rows(profile: Profile) -> list[dict[str, Any]]:
+    rows = []
+    for attempt in profile.attempts:
+        row: dict[str, Any] = {"date": attempt.date, "score": attempt.score, "result": attempt.result,
+                               "pass_mark": attempt.pass_mark}
+        for name, value in (attempt.parts or {}).items():
+            row[PART_PREFIX + name] = value
+        if attempt.result_date is not None:
+            row["result_date"] = attempt.result_date
+        rows.append(row)
+    return rows
+
+
+def attempt_columns(exam: ExamSpec | None, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Date, score, result; the sitting's pass mark where the exam sets one per sitting (or one was
+    given); a column per sub-score the exam reports (IELTS/OET) or the rows already carry."""
+    columns = ["date", "score", "result"]
+    if (exam is not None and exam.pass_mark_per_sitting) or any(r.get("pass_mark") is not None for r in rows):
+        columns.append("pass_mark")
+    parts = list(exam.parts) if exam is not None else []
+    for row in rows:
+        parts += [k[len(PART_PREFIX):] for k in row if k.startswith(PART_PREFIX) and k[len(PART_PREFIX):] not in parts]
+    columns += [PART_PREFIX + p for p in parts]
+    if any(r.get("result_date") is not None for r in rows):
+        columns.append("result_date")
+    return columns
+
+
+def attempts_frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=list(columns))
+    for column in columns:
+        if column in ("score", "pass_mark") or column.startswith(PART_PREFIX):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        elif column == "result":
+            frame[column] = frame[column].astype("object")
+    return frame
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _day(value: Any) -> Any:
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.strip() if isinstance(value, str) else value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def frame_to_attempts(frame: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The edited table as contract attempts: blank rows dropped, blank cells left out, oldest first."""
+    records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else [dict(r) for r in frame]
+    attempts = []
+    for record in records:
+        if all(_blank(v) for v in record.values()):
+            continue
+        attempt: dict[str, Any] = {}
+        parts: dict[str, Any] = {}
+        for column, value in record.items():
+            if _blank(value):
+                continue
+            if column in ("date", "result_date"):
+                attempt[column] = _day(value)
+            elif column.startswith(PART_PREFIX):
+                parts[column[len(PART_PREFIX):]] = _number(value)
+            elif column in ("score", "pass_mark"):
+                attempt[column] = _number(value)
+            else:
+                attempt[column] = value
+        if parts:
+            attempt["parts"] = parts
+        attempts.append(attempt)
+    # The contract lists sittings oldest first; a row added at the bottom for an older sitting is
+    # put in its place rather than rejected (undated rows go last and are reported as missing a date).
+    attempts.sort(key=lambda a: (not isinstance(a.get("date"), str), str(a.get("date", ""))))
+    return attempts
+
+
+def build_profile(values: Mapping[str, Any], attempts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Widget values and attempts as a contract profile (blank optional fields left out)."""
+    profile: dict[str, Any] = {}
+    for path, key in FIELD_KEYS.items():
+        value = values.get(key)
+        if value is None or (path == "exceptions.time_limit_expired" and not value):
+            continue
+        node = profile
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = _number(value)
+    ordered = {"exam": profile.pop("exam", None), "attempts": attempts}
+    ordered.update(profile)
+    return ordered
+
+
+def to_yaml(profile: Mapping[str, Any]) -> str:
+    return yaml.safe_dump(dict(profile), sort_keys=False, allow_unicode=True)
+
+
+def to_json(profile: Mapping[str, Any]) -> str:
+    return json.dumps(profile, indent=2, default=str)
+
+
+def country_options(registry_countries: Iterable[str], current: str | None) -> list[str]:
+    options = sorted(set(registry_countries) | {"US", "GB", "CA"} | ({current} if current else set()))
+    return options
+
+
+def country_label(code: str) -> str:
+    name = COUNTRY_NAMES.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,258 @@
+"""The dashboard's tools: what-if, compare routes, batch files. Rendering and input only.
+
+Every verdict shown here still comes from the pipeline; the smallest changes come from
+`core.whatif`, the batch records from `core.batch`. Results are kept in the browser session's state
+only (never a process-wide cache), so one person's profile is never kept for anyone else.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import FieldError, ProfileError, RetakeError
+from core.loading import parse_text
+from core.model import Profile, parse_profile
+from core.pipeline import Pipeline
+from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
+from core.whatif import apply_fields, smallest_changes
+from frontends import charts, form
+from frontends.panels import EVIDENCE_LABELS, STANCE_LABELS, show_errors
+from frontends.session import plain
+
+MONTH_OPTIONS = ["unknown"] + list(range(0, 37))
+
+
+def _answer(verdict: Verdict) -> str:
+    colour = charts.DECISION_COLOURS[verdict.decision]
+    text = f":{colour}[**{DECISION_TEXT[verdict.decision]}**]"
+    if verdict.outcome:
+        text += f" · end {OUTCOME_NODE[verdict.outcome]}: {plain(OUTCOME_TEXT[verdict.outcome])}"
+    return text
+
+
+# --- what if --------------------------------------------------------------------------------------
+
+
+def _apply_to_form(fields: dict[str, Any]) -> None:
+    """Button callback: write what-if fields into the form's widgets (before the next run draws them)."""
+    keys = {path: key for path, key in form.FIELD_KEYS.items()}
+    for path, value in fields.items():
+        if path in keys:
+            st.session_state[keys[path]] = float(value) if path == "plan.predicted_score" and value is not None else value
+    st.session_state.pop("wi_sig", None)
+
+
+def _score_options(profile: Profile, verdict: Verdict, pipeline: Pipeline, as_of: date) -> list[Any]:
+    scale = pipeline.registry.exam(profile.exam).scale_on(as_of)
+    if scale is None or verdict.score is None:
+        return []
+    step = 1.0 if scale.high - scale.low >= 50 else 0.5
+    known = [v for v in (verdict.score, profile.plan.predicted_score) if v is not None]
+    low = max(scale.low, min(known) - (40 * step if step == 1.0 else 2))
+    values, value = [], low
+    while value <= scale.high:
+        values.append(value)
+        value = round(value + step, 4)
+    if profile.plan.predicted_score is not None and profile.plan.predicted_score not in values:
+        values = sorted(values + [profile.plan.predicted_score])
+    return ["none"] + values
+
+
+def what_if(pipeline: Pipeline, profile: Profile | None, verdict: Verdict | None, as_of: date) -> None:
+    ss = st.session_state
+    if profile is None or verdict is None:
+        st.info("Fix the profile first: the what-if starts from a profile that can be judged.")
+        return
+    plan = profile.plan
+    scores = _score_options(profile, verdict, pipeline, as_of)
+    defaults = {
+        "wi_score": plan.predicted_score if plan.predicted_score is not None else "none",
+        "wi_evidence": plan.evidence,
+        "wi_months": plan.months_to_application if plan.months_to_application is not None else "unknown",
+        "wi_stance": profile.programs_accept_retakes,
+    }
+    signature = json.dumps([profile.exam, defaults], default=str)
+    if ss.get("wi_sig") != signature or any(k not in ss for k in defaults):
+        for key, value in defaults.items():
+            ss[key] = value
+        ss.wi_sig = signature
+    months = MONTH_OPTIONS + ([ss.wi_months] if ss.wi_months not in MONTH_OPTIONS else [])
+
+    st.markdown("Move the sliders: the verdict is judged again by the same rules, live.")
+    left, right = st.columns(2)
+    with left:
+        if scores:
+            st.select_slider("Predicted retake score", scores, key="wi_score",
+                            format_func=lambda v: v if isinstance(v, str) else f"{v:g}")
+        else:
+            st.caption("This exam reports pass/fail only: there is no score to predict.")
+        st.selectbox("Evidence for it", list(EVIDENCE_LABELS), key="wi_evidence", format_func=EVIDENCE_LABELS.get)
+    with right:
+        st.select_slider("Months to application", months, key="wi_months")
+        st.radio("Programs' stance on retakes", list(STANCE_LABELS), key="wi_stance", horizontal=True,
+                 format_func=STANCE_LABELS.get)
+
+    fields = {
+        "plan.predicted_score": None if ss.get("wi_score", "none") == "none" or not scores else float(ss.wi_score),
+        "plan.evidence": ss.wi_evidence,
+        "plan.months_to_application": None if ss.wi_months == "unknown" else int(ss.wi_months),
+        "programs_accept_retakes": ss.wi_stance,
+    }
+    try:
+        changed = pipeline.evaluate(apply_fields(profile, fields), as_of)
+    except ProfileError as exc:
+        show_errors(exc.errors)
+        changed = None
+    if changed is not None:
+        with st.container(border=True, key="whatif_result"):
+            st.markdown(f"**Your profile:** {_answer(verdict)}")
+            st.markdown(f"**What if:** {_answer(changed)}")
+            same = (changed.decision, changed.outcome) == (verdict.decision, verdict.outcome)
+            if same:
+                st.caption("Same answer as your profile.")
+            else:
+                st.success("This changes the answer.")
+            st.button("Use these values in my profile", on_click=_apply_to_form, args=(fields,), key="wi_apply",
+                      disabled=all(ss[k] == v for k, v in defaults.items()))
+        with st.expander("The what-if path through the flowchart", expanded=not same):
+            st.graphviz_chart(charts.flowchart_dot(changed), width="stretch")
+
+    st.subheader("The smallest changes that flip your answer")
+    memo_key = json.dumps([profile.model_dump(mode="json"), as_of.isoformat(), pipeline.rules_version], default=str)
+    if ss.get("wi_memo_key") != memo_key:
+        try:
+            ss.wi_memo = [c.to_dict() for c in smallest_changes(profile, as_of, pipeline, limit=8)]
+        except RetakeError as exc:
+            ss.wi_memo = []
+            st.error(plain(f"The what-if search failed: {exc}"))
+        ss.wi_memo_key = memo_key
+    if not ss.wi_memo:
+        st.caption("No small change to the plan, the programs' stance, the setting or a nearby specialty "
+                   "changes this answer.")
+    for number, change in enumerate(ss.wi_memo):
+        with st.container(border=True):
+            text, button = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(plain(change["change"]))
+            button.button("Apply", key=f"wi_change_{number}", on_click=_apply_to_form, args=(change["fields"],),
+                          help="Put this change into the form on the left.")
+
+
+# --- compare routes -------------------------------------------------------------------------------
+
+
+def _add_route(data: dict[str, Any]) -> None:
+    st.session_state.setdefault("routes", {})[str(data.get("exam"))] = data
+
+
+def _remove_route(exam: str) -> None:
+    st.session_state.setdefault("routes", {}).pop(exam, None)
+
+
+def compare_routes(pipeline: Pipeline, current: dict[str, Any], as_of: date) -> None:
+    ss = st.session_state
+    routes: dict[str, dict[str, Any]] = ss.setdefault("routes", {})
+    st.markdown("Your standing under each exam you have attempts for, side by side. Add this form's profile, "
+                "then pick another exam on the left, enter its attempts and add it too; or open saved profiles.")
+    left, right = st.columns(2)
+    left.button("Add this profile to the comparison", on_click=_add_route, args=(current,), key="route_add")
+    files = right.file_uploader("Open profiles for other exams", type=["yaml", "yml", "json"],
+                                accept_multiple_files=True, key="route_files")
+    seen = ss.setdefault("route_files_seen", {})
+    for upload in files or []:
+        if upload.file_id not in seen:
+            try:
+                data = parse_text(upload.getvalue(), name=upload.name)
+                parse_profile(data)
+                _add_route(data)
+                seen[upload.file_id] = None
+            except ProfileError as exc:
+                seen[upload.file_id] = "; ".join(str(e) for e in exc.errors)
+        if seen[upload.file_id]:
+            st.error(plain(f"{upload.name} not added: {seen[upload.file_id]}"))
+
+    entries = [("this form", current)] + [("added", d) for exam, d in routes.items() if exam != current.get("exam")]
+    columns: dict[str, dict[str, Any]] = {}
+    headlines = st.columns(min(len(entries), 4))
+    for number, (origin, data) in enumerate(entries):
+        name, column = _route_column(pipeline, data, as_of)
+        label = f"{name} ({origin})"
+        columns[label] = column
+        with headlines[number % len(headlines)].container(border=True):
+            st.markdown(f"**{plain(label)}**")
+            st.markdown(column.pop("_headline"))
+            if origin == "added":
+                st.button("Remove", key=f"route_rm_{data.get('exam')}", on_click=_remove_route, args=(str(data.get("exam")),))
+    st.dataframe(pd.DataFrame(columns).astype(str), width="stretch")
+    if len(entries) == 1:
+        st.caption("Only one route so far.")
+    targets = {json.dumps(d.get("target"), sort_keys=True, default=str) for _, d in entries}
+    if len(targets) > 1:
+        st.caption("Note: the routes have different targets, so their answers are not about the same goal.")
+
+
+def _route_column(pipeline: Pipeline, data: dict[str, Any], as_of: date) -> tuple[str, dict[str, Any]]:
+    exam_id = str(data.get("exam"))
+    exam = pipeline.registry.exams.get(exam_id)
+    name = exam.name if exam else exam_id
+    try:
+        verdict = pipeline.evaluate(data, as_of)
+    except ProfileError as exc:
+        return name, {"_headline": ":red[profile error]", "decision": "—",
+                      "problem": "; ".join(str(e) for e in exc.errors)}
+    except RetakeError as exc:
+        return name, {"_headline": ":red[internal fault]", "decision": "—", "problem": str(exc)}
+    elig = verdict.eligibility
+    target = data.get("target") or {}
+    return name, {
+        "_headline": _answer(verdict),
+        "decision": DECISION_TEXT[verdict.decision],
+        "flowchart end": f"{OUTCOME_NODE[verdict.outcome]}: {OUTCOME_TEXT[verdict.outcome]}" if verdict.outcome else "—",
+        "score (band)": "—" if verdict.score is None else
+        f"{verdict.score:g}" + (f" ({verdict.band.label})" if verdict.band else ""),
+        "passed": "yes" if elig.passed else "not yet",
+        "attempts used / left": f"{elig.attempts_used} / " + ("no limit" if elig.attempts_left is None else str(elig.attempts_left)),
+        "earliest retake": elig.earliest_date.isoformat() if elig.earliest_date else "none",
+        "next deadline": f"{elig.deadline.isoformat()} ({(elig.deadline - as_of).days} days)" if elig.deadline else "none",
+        "red flags": len(verdict.red_flags),
+        "target": f"{target.get('specialty', '?')} · {target.get('country', '?')} · {target.get('setting', 'any')}",
+    }
+
+
+# --- batch ----------------------------------------------------------------------------------------
+
+
+def batch(pipeline: Pipeline, as_of: date) -> None:
+    try:
+        from core import batch as core_batch
+    except ImportError:
+        st.info("Batch files need core.batch, which this installation does not have yet.")
+        return
+    st.markdown("Judge many people at once: a CSV (one row per person, columns such as `exam`, `attempt1_date`, "
+                "`attempt1_score`, `target_specialty`…) or JSON Lines (one profile per line).")
+    upload = st.file_uploader("Batch file (CSV or JSON Lines)", type=["csv", "jsonl", "ndjson"], key="batch_file")
+    if upload is None:
+        st.caption("CSV columns: " + ", ".join(core_batch.csv_columns(1)))
+        return
+    data = upload.getvalue()
+    try:
+        fmt = core_batch.detect_format(upload.name, data)
+        records = list(core_batch.judge_rows(core_batch.profile_rows(data, fmt), as_of, pipeline, fmt=fmt))
+    except ProfileError as exc:
+        show_errors([FieldError(e.field or upload.name, e.message, e.given, e.allowed) for e in exc.errors])
+        return
+    frame = pd.DataFrame(records, columns=list(core_batch.OUTPUT_COLUMNS))
+    frame["red_flags"] = frame["red_flags"].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
+    bad = int(frame["error"].notna().sum())
+    st.markdown(f"**{len(frame)} rows**: {len(frame) - bad} judged, {bad} with errors.")
+    st.dataframe(frame, hide_index=True, width="stretch")
+    stem = upload.name.rsplit(".", 1)[0]
+    left, right = st.columns(2)
+    left.download_button("Download results (CSV)", core_batch.records_text(records, "csv"),
+                         file_name=f"{stem}-verdicts.csv", mime="text/csv", key="batch_csv")
+    right.download_button("Download results (JSON Lines)", core_batch.records_text(records, "jsonl"),
+                          file_name=f"{stem}-verdicts.jsonl", mime="application/x-ndjson", key="batch_jsonl")
