@@ -36,3 +36,16 @@ def months_between(start: date, end: date) -> int:
 
 def days_between(start: date, end: date) -> int:
     return (end - start).days
+
+
+def anniversary(day: date, years: int) -> date:
+    """`day` moved by whole years, with a leap day landing on 1 March in a common year.
+
+    Used where a period must be *complete* before it ends (a one-year wait, a two-year validity):
+    a wait that began on 29 Feb 2024 has run a full year only on 1 Mar 2025, as UK law counts a
+    29 February anniversary (Family Law Reform Act 1969, s. 9). `add_years` clamps to 28 Feb instead.
+    """
+    moved = add_years(day, years)
+    if day.month == 2 and day.day == 29 and moved.day == 28:
+        return date(moved.year, 3, 1)
+    return moved

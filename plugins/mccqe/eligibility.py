@@ -1,0 +1,179 @@
+"""MCC eligibility: MCCQE Part I, the NAC examination and the discontinued MCCQE Part II.
+
+Plain date arithmetic; `rules.py` says what it means. Decisions taken here:
+- MCCQE Part I counts sittings from 2018-01-01 whose result is pass, fail, Denied Standing or
+  incomplete (starting the exam counts); "No Standing" and older sittings do not.
+- The 4th counted attempt may be sat on the first anniversary of the 3rd result or later (a
+  29 February result waits until 1 March). Without `result_date`, the result is assumed 8 weeks
+  after the sitting (`policy.RESULT_DELAY_WEEKS`), and the verdict says so.
+- NAC: every sitting except "No Standing" counts toward the three; the latest result is the one
+  that stands. After a pass, the next session is skipped: with sessions assumed in March and
+  September (unconfirmed), the earliest retake is the first day of the session after next.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core.dates import anniversary
+from core.errors import FieldError, ProfileError
+from core.exams import Assessment, Eligibility, ExamSpec, JudgedAttempt
+from core.judging import band_for, first_pass, judge_attempts
+from core.model import Profile
+from plugins.mccqe import policy
+
+ONE_DAY = timedelta(days=1)
+
+
+def _whole_scores(profile: Profile) -> None:
+    errors = [FieldError(f"attempts[{i}].score", "MCCQE Part I scores are whole numbers", given=a.score,
+                         allowed="a whole number, e.g. 441")
+              for i, a in enumerate(profile.attempts) if a.score is not None and not float(a.score).is_integer()]
+    errors += [FieldError(f"attempts[{i}].pass_mark", "MCCQE Part I has one pass score per scale, set by the MCC",
+                          given=a.pass_mark, allowed="leave it out")
+               for i, a in enumerate(profile.attempts) if a.pass_mark is not None]
+    errors += [FieldError(f"attempts[{i}].result_date", "is before the sitting", given=a.result_date.isoformat(),
+                          allowed=f"on or after {a.date.isoformat()}")
+               for i, a in enumerate(profile.attempts) if a.result_date is not None and a.result_date < a.date]
+    if errors:
+        raise ProfileError(errors)
+
+
+def _no_attempt_after_pass(exam: ExamSpec, judged: list[JudgedAttempt]) -> None:
+    passed = first_pass(judged)
+    later = [a for a in judged if passed is not None and a.index > passed.index]
+    if later:
+        raise ProfileError.single(
+            f"attempts[{later[0].index}]",
+            f"comes after a pass on {passed.date.isoformat()}, and the MCC does not let a passed {exam.name} be sat again",
+            given=later[0].date.isoformat(), allowed="remove it (attempts after a pass cannot exist)")
+
+
+def result_date(profile: Profile, attempt: JudgedAttempt, as_of: date) -> tuple[date, bool]:
+    """The day the result of `attempt` arrived, and whether it was assumed."""
+    given = profile.attempts[attempt.index].result_date
+    if given is not None:
+        return given, False
+    return attempt.date + timedelta(weeks=policy.RESULT_DELAY_WEEKS.value_at(as_of)), True
+
+
+def assess_part1(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    _whole_scores(profile)
+    judged = judge_attempts(exam, profile.attempts)
+    _no_attempt_after_pass(exam, judged)
+    counted = [a for a in judged if a.date >= policy.ATTEMPTS_COUNT_FROM and a.result in policy.PART1_COUNTED]
+    counted_ids = {a.index for a in counted}
+    judged = [JudgedAttempt(a.index, a.date, a.result, a.score, a.pass_mark, counts=a.index in counted_ids,
+                            note="" if a.index in counted_ids else "does not count toward the limit") for a in judged]
+    limit = policy.PART1_ATTEMPTS.value_at(as_of)
+    used = len(counted)
+    passing = first_pass(judged)
+    notes: list[str] = []
+    record = {"t": "mccqe.record", "exam": exam.id, "counted": used, "uncounted": len(judged) - used, "limit": limit,
+              "earliest": "", "waiting": False, "fourth_wait": False, "third_result": "", "result_assumed": False,
+              "gap_sittings": sum(policy.GAP_FROM <= a.date < policy.NEW_FROM for a in judged)}
+
+    if passing is not None:
+        eligibility = Eligibility(passed=True, can_retake=False, attempts_used=used,
+                                  attempts_left=max(limit - used, 0), blocked_by="passed-final")
+    elif used >= limit:
+        eligibility = Eligibility(passed=False, can_retake=False, attempts_used=used, attempts_left=0,
+                                  blocked_by="attempts-exhausted")
+    else:
+        earliest = max(judged[-1].date + ONE_DAY, as_of)
+        if used == limit - 1:
+            third = counted[-1]
+            arrived, assumed = result_date(profile, third, as_of)
+            wait_ends = anniversary(arrived, policy.FOURTH_ATTEMPT_WAIT_YEARS.value_at(third.date))
+            earliest = max(earliest, wait_ends)
+            record.update(fourth_wait=True, third_result=arrived.isoformat(), result_assumed=assumed)
+            if assumed:
+                notes.append(f"No result_date was given for the attempt of {third.date.isoformat()}: its result is "
+                             f"assumed to have arrived on {arrived.isoformat()}, "
+                             f"{policy.RESULT_DELAY_WEEKS.value_at(as_of)} weeks after the sitting. Give "
+                             f"attempts[{third.index}].result_date for an exact earliest date.")
+        eligibility = Eligibility(passed=False, can_retake=True, attempts_used=used, attempts_left=limit - used,
+                                  earliest_date=earliest)
+    if eligibility.earliest_date is not None:
+        record.update(earliest=eligibility.earliest_date.isoformat(), waiting=eligibility.earliest_date > as_of)
+    if record["gap_sittings"]:
+        notes.append("A sitting falls between 2024-11-01 and 2025-03-31, when no MCCQE Part I session is recorded "
+                     "here: it is judged only by the result you give.")
+    if record["uncounted"]:
+        notes.append(f"{record['uncounted']} sitting(s) do not count toward the limit (before 2018, or No Standing).")
+
+    scored = passing if passing is not None else judged[-1]
+    band = band_for(exam.bands_on(scored.date), scored.score)
+    predicted = band_for(exam.bands_on(as_of), profile.plan.predicted_score)
+    facts = [record]
+    if scored.score is not None:
+        mean, sd = policy.PART1_COHORT.value_at(scored.date)
+        scale = exam.scale_on(scored.date)
+        facts.append({"t": "mccqe.score", "score": scored.score, "z": round((scored.score - mean) / sd, 2),
+                      "mean": mean, "sd": sd, "scale": str(scale), "pass_score": scored.pass_mark.value,
+                      "new_scale": scored.date >= policy.NEW_FROM})
+    return Assessment(exam=exam, attempts=judged, eligibility=eligibility, score=scored.score, band=band,
+                      predicted_band=predicted, pass_mark=scored.pass_mark, facts=facts, notes=notes)
+
+
+def next_session_start(after: date, months: tuple[int, ...]) -> date:
+    """The first day of the first session month strictly after the month of `after`."""
+    year, month = after.year, after.month
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        if month in months:
+            return date(year, month, 1)
+
+
+def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    errors = [FieldError(f"attempts[{i}].pass_mark", "the NAC pass score is unconfirmed: give the result instead",
+                         given=a.pass_mark, allowed="leave it out; result: pass | fail")
+              for i, a in enumerate(profile.attempts) if a.pass_mark is not None]
+    if errors:
+        raise ProfileError(errors)
+    judged = judge_attempts(exam, profile.attempts)  # no scale: every sitting needs its result
+    counted = [a for a in judged if a.result != "no_standing"]
+    limit = policy.NAC_ATTEMPTS.value_at(as_of)
+    latest = judged[-1]
+    passed = latest.passed  # only the most recent result is valid
+    earlier_pass_replaced = not passed and any(a.passed for a in judged)
+    used = len(counted)
+    earliest = max(latest.date + ONE_DAY, as_of)
+    skip = False
+    if passed:
+        months = policy.NAC_SESSION_MONTHS.value_at(as_of)
+        earliest = max(next_session_start(next_session_start(latest.date, months), months), as_of)
+        skip = True
+    if used >= limit:
+        eligibility = Eligibility(passed=passed, can_retake=False, attempts_used=used, attempts_left=0,
+                                  blocked_by="attempts-exhausted")
+    else:
+        eligibility = Eligibility(passed=passed, can_retake=True, attempts_used=used, attempts_left=limit - used,
+                                  earliest_date=earliest)
+    record = {"t": "mccqe.nac", "attempts": used, "limit": limit, "passed": passed,
+              "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
+              "skip_session": skip and eligibility.can_retake, "earlier_pass_replaced": earlier_pass_replaced}
+    notes = []
+    if earlier_pass_replaced:
+        notes.append("An earlier NAC pass was replaced by a later result: only the most recent result is valid.")
+    return Assessment(exam=exam, attempts=judged, eligibility=eligibility, facts=[record], notes=notes)
+
+
+def assess_part2(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    judged = judge_attempts(exam, profile.attempts)
+    passed = any(a.passed for a in judged)
+    eligibility = Eligibility(passed=passed, can_retake=False, attempts_used=len(judged), attempts_left=0,
+                              blocked_by="discontinued",
+                              notes=["MCCQE Part II has not been delivered since June 2021. " + policy.LMCC_ROUTE])
+    return Assessment(exam=exam, attempts=judged, eligibility=eligibility,
+                      facts=[{"t": "mccqe.part2", "passed": passed}])
+
+
+def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    if exam.id == "nac":
+        return assess_nac(exam, profile, as_of)
+    if exam.id == "mccqe2":
+        return assess_part2(exam, profile, as_of)
+    return assess_part1(exam, profile, as_of)

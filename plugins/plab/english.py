@@ -1,0 +1,225 @@
+"""IELTS Academic and OET Medicine as the GMC reads them: one sitting, every minimum, two years.
+
+Decisions taken here:
+- A sitting meets the GMC bar only on its own: results from two sittings are never combined
+  (whether the GMC accepts that is unconfirmed; the verdict says so when it would have mattered).
+- The result that counts is the latest sitting that met the bar and is still valid on the as-of
+  day; a later, weaker sitting does not cancel it (the GMC asks for a valid result, not the latest).
+- Validity: two years counting the test date as day one, so the last valid day is the day before
+  the second anniversary.
+- IELTS: the overall band is `score`; the four skills are in `parts`. With the skills but no
+  overall, the overall is worked out as IELTS does (mean of the four, rounded to the nearest half
+  band, quarters rounding up). OET: a letter grade per sub-test in `parts` (A, B, C+, C, D, E), or
+  the 0-500 sub-test score, which is turned into its grade.
+- No attempt limit and no waiting period: a new sitting can be booked at once.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Mapping, Union
+
+from core.dated import Dated
+from core.dates import anniversary
+from core.errors import FieldError, ProfileError
+from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt
+from core.judging import band_for
+from core.model import Attempt, Profile
+from plugins.plab import bands, policy
+
+ONE_DAY = timedelta(days=1)
+Part = Union[float, str]
+
+
+def ielts_overall(skills: Mapping[str, float]) -> float:
+    """The IELTS overall band: the mean of the four skills to the nearest half band (x.25 -> x.5, x.75 -> x+1)."""
+    mean = sum(skills[s] for s in policy.IELTS_SKILLS) / len(policy.IELTS_SKILLS)
+    return math.floor(mean * 2 + 0.5) / 2
+
+
+def oet_grade(value: Part) -> str:
+    if isinstance(value, str):
+        return value.strip().upper()
+    return next(grade for grade in policy.OET_GRADES if value >= policy.OET_GRADE_FLOORS[grade])
+
+
+def _half_band(value: float) -> bool:
+    return 0 <= value <= 9 and float(value * 2).is_integer()
+
+
+def _check_ielts(index: int, attempt: Attempt, errors: list[FieldError]) -> dict[str, float] | None:
+    field = f"attempts[{index}]"
+    if attempt.score is not None and not _half_band(attempt.score):
+        errors.append(FieldError(f"{field}.score", "IELTS bands move in steps of 0.5", given=attempt.score,
+                                 allowed="0 to 9 in steps of 0.5, e.g. 7.5"))
+    if not attempt.parts:
+        return None
+    unknown = sorted(set(attempt.parts) - set(policy.IELTS_SKILLS))
+    missing = [s for s in policy.IELTS_SKILLS if s not in attempt.parts]
+    if unknown or missing:
+        errors.append(FieldError(f"{field}.parts", "needs the four IELTS skills and nothing else",
+                                 given=", ".join(sorted(attempt.parts)), allowed=", ".join(policy.IELTS_SKILLS)))
+        return None
+    skills = {}
+    for skill in policy.IELTS_SKILLS:
+        value = attempt.parts[skill]
+        if isinstance(value, str) or not _half_band(value):
+            errors.append(FieldError(f"{field}.parts.{skill}", "is not an IELTS band", given=value,
+                                     allowed="0 to 9 in steps of 0.5"))
+        else:
+            skills[skill] = float(value)
+    return skills if len(skills) == len(policy.IELTS_SKILLS) else None
+
+
+def _check_oet(index: int, attempt: Attempt, errors: list[FieldError]) -> dict[str, str] | None:
+    field = f"attempts[{index}]"
+    if attempt.score is not None:
+        errors.append(FieldError(f"{field}.score", "OET Medicine has no overall score; give each sub-test's grade in parts",
+                                 given=attempt.score, allowed="parts: {listening: B, reading: A, writing: B, speaking: B}"))
+    if not attempt.parts:
+        return None
+    unknown = sorted(set(attempt.parts) - set(policy.OET_SUBTESTS))
+    missing = [s for s in policy.OET_SUBTESTS if s not in attempt.parts]
+    if unknown or missing:
+        errors.append(FieldError(f"{field}.parts", "needs the four OET sub-tests and nothing else",
+                                 given=", ".join(sorted(attempt.parts)), allowed=", ".join(policy.OET_SUBTESTS)))
+        return None
+    grades = {}
+    for subtest in policy.OET_SUBTESTS:
+        value = attempt.parts[subtest]
+        ok = (isinstance(value, str) and value.strip().upper() in policy.OET_GRADES) or (
+            not isinstance(value, str) and 0 <= value <= 500)
+        if not ok:
+            errors.append(FieldError(f"{field}.parts.{subtest}", "is not an OET grade or sub-test score", given=value,
+                                     allowed="A, B, C+, C, D, E, or a score from 0 to 500"))
+        else:
+            grades[subtest] = oet_grade(value)
+    return grades if len(grades) == len(policy.OET_SUBTESTS) else None
+
+
+def _ielts_margin(overall: float, skills: Mapping[str, float], day: date) -> float:
+    overall_min = policy.IELTS_OVERALL_MIN.value_at(day)
+    skill_min = policy.IELTS_SKILL_MIN.value_at(day)
+    return min([overall - overall_min] + [skills[s] - skill_min for s in policy.IELTS_SKILLS])
+
+
+def _oet_margin(grades: Mapping[str, str], day: date) -> int:
+    floor = policy.OET_GRADES.index(policy.OET_MIN_GRADE.value_at(day))
+    worst = max(policy.OET_GRADES.index(g) for g in grades.values())
+    return floor - worst  # 0: the worst sub-test is exactly B; 1: all A; negative: below B
+
+
+def _shortfall_ielts(overall: float, skills: Mapping[str, float], day: date) -> str:
+    gaps = []
+    if overall < policy.IELTS_OVERALL_MIN.value_at(day):
+        gaps.append(f"overall {overall:g} (needs {policy.IELTS_OVERALL_MIN.value_at(day):g})")
+    gaps += [f"{s} {skills[s]:g} (needs {policy.IELTS_SKILL_MIN.value_at(day):g})"
+             for s in policy.IELTS_SKILLS if skills[s] < policy.IELTS_SKILL_MIN.value_at(day)]
+    return ", ".join(gaps)
+
+
+def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    ielts = exam.id == "ielts-academic"
+    errors: list[FieldError] = []
+    judged: list[JudgedAttempt] = []
+    margins: list[float | None] = []
+    shortfalls: list[str] = []
+    per_sitting: list[Mapping[str, Part] | None] = []
+    for index, attempt in enumerate(profile.attempts):
+        if attempt.pass_mark is not None:
+            errors.append(FieldError(f"attempts[{index}].pass_mark", f"{exam.name} minimums are the GMC's, not per sitting",
+                                     given=attempt.pass_mark, allowed="leave it out"))
+        if not ielts and attempt.date < policy.OET_RECOGNISED_FROM:
+            errors.append(FieldError(f"attempts[{index}].date", "is before the GMC accepted OET Medicine",
+                                     given=attempt.date.isoformat(), allowed=f"from {policy.OET_RECOGNISED_FROM.isoformat()}"))
+            continue
+        parts = _check_ielts(index, attempt, errors) if ielts else _check_oet(index, attempt, errors)
+        per_sitting.append(parts)
+        overall = attempt.score
+        if ielts and overall is None and parts is not None:
+            overall = ielts_overall(parts)
+        margin: float | None = None
+        shortfall = ""
+        if parts is not None and (overall is not None or not ielts):
+            margin = _ielts_margin(overall, parts, attempt.date) if ielts else _oet_margin(parts, attempt.date)
+            if ielts:
+                shortfall = _shortfall_ielts(overall, parts, attempt.date)
+            else:
+                shortfall = ", ".join(f"{s} {g}" for s, g in parts.items() if policy.OET_GRADES.index(g) > 1)
+        elif ielts and overall is not None and overall < policy.IELTS_OVERALL_MIN.value_at(attempt.date):
+            margin = overall - policy.IELTS_OVERALL_MIN.value_at(attempt.date)
+            shortfall = f"overall {overall:g}"
+        derived = None if margin is None else ("pass" if margin >= 0 else "fail")
+        result = attempt.result
+        if result in ("no_standing", "denied_standing"):
+            errors.append(FieldError(f"attempts[{index}].result", f"is not a {exam.name} result", given=result,
+                                     allowed="pass | fail | incomplete"))
+        elif result is not None and derived is not None and result in ("pass", "fail") and result != derived:
+            errors.append(FieldError(f"attempts[{index}].result",
+                                     f"says {result}, but these results {'meet' if derived == 'pass' else 'miss'} the GMC minimums",
+                                     given=result, allowed=derived))
+        elif result is None and derived is None:
+            errors.append(FieldError(f"attempts[{index}].parts", f"is needed to judge this {exam.name} sitting against the GMC minimums",
+                                     allowed=("listening, reading, writing, speaking bands (or result: pass | fail)" if ielts
+                                              else "a grade for listening, reading, writing, speaking (or result: pass | fail)")))
+        result = result or derived or "fail"
+        judged.append(JudgedAttempt(index, attempt.date, result, overall if ielts else None,
+                                    Dated(policy.IELTS_OVERALL_MIN.value_at(attempt.date), attempt.date, policy.ENGLISH)
+                                    if ielts else None))
+        margins.append(margin)
+        shortfalls.append(shortfall)
+    if errors:
+        raise ProfileError(errors)
+
+    def last_valid_day(day: date) -> date:
+        return anniversary(day, policy.ENGLISH_VALIDITY_YEARS.value_at(day)) - ONE_DAY
+
+    valid_passes = [a for a in judged if a.passed and last_valid_day(a.date) >= as_of]
+    counted = valid_passes[-1] if valid_passes else None
+    expired_passes = [a for a in judged if a.passed and last_valid_day(a.date) < as_of]
+    scored = counted if counted is not None else judged[-1]
+    margin = margins[scored.index]
+    table = bands.IELTS_BANDS if ielts else bands.OET_BANDS
+    band = band_for(table, margin)
+    predicted = None
+    if ielts and profile.plan.predicted_score is not None and margin is not None and scored.score is not None:
+        predicted = band_for(table, margin + profile.plan.predicted_score - scored.score)
+
+    deadlines = [Deadline("english-validity", last_valid_day(counted.date),
+                          f"Last day your {exam.name} result of {counted.date.isoformat()} is valid for the GMC: it must be "
+                          "valid on your PLAB 1 test date and on the day your registration is approved.", policy.ENGLISH)
+                 ] if counted is not None else []
+    eligibility = Eligibility(passed=counted is not None, can_retake=True, attempts_used=len(judged), attempts_left=None,
+                              earliest_date=max(judged[-1].date + ONE_DAY, as_of), deadlines=deadlines)
+    combined = not valid_passes and _combination_would_meet(exam, profile, per_sitting, as_of)
+    notes = []
+    if len(judged) > 1:
+        notes.append("Each sitting is judged on its own: results from different sittings are not combined "
+                     "(whether the GMC would accept that is unconfirmed).")
+    if ielts and any(a.score is None for a in profile.attempts):
+        notes.append("Where no overall band was given, it was worked out from the four skills as IELTS does.")
+    fact = {
+        "t": "plab.english", "exam": exam.id, "test": exam.name, "met": counted is not None,
+        "margin": margin if margin is not None else 0, "has_margin": margin is not None,
+        "shortfall": shortfalls[scored.index], "valid_until": deadlines[0].date.isoformat() if deadlines else "",
+        "expired": bool(expired_passes) and counted is None,
+        "expired_on": (last_valid_day(expired_passes[-1].date) + ONE_DAY).isoformat() if expired_passes else "",
+        "combined_would_meet": combined, "sittings": len(judged),
+    }
+    return Assessment(exam=exam, attempts=judged, eligibility=eligibility, score=scored.score, band=band,
+                      predicted_band=predicted, pass_mark=scored.pass_mark, facts=[fact], notes=notes)
+
+
+def _combination_would_meet(exam: ExamSpec, profile: Profile, per_sitting: list, as_of: date) -> bool:
+    """Would the best result per skill across still-valid sittings meet the bar (if combining were allowed)?"""
+    valid = [(a, parts) for a, parts in zip(profile.attempts, per_sitting)
+             if parts is not None and anniversary(a.date, policy.ENGLISH_VALIDITY_YEARS.value_at(a.date)) > as_of]
+    if len(valid) < 2:
+        return False
+    if exam.id == "ielts-academic":
+        best = {s: max(parts[s] for _, parts in valid) for s in policy.IELTS_SKILLS}
+        best_overall = max(a.score if a.score is not None else ielts_overall(parts) for a, parts in valid)
+        return _ielts_margin(best_overall, best, as_of) >= 0
+    best_grades = {s: min((parts[s] for _, parts in valid), key=policy.OET_GRADES.index) for s in policy.OET_SUBTESTS}
+    return _oet_margin(best_grades, as_of) >= 0

@@ -1,0 +1,239 @@
+"""PLAB and GMC English-test rules: what the GMC forbids or requires, each with its source.
+
+Every `blocked_by` code `eligibility.py` emits has a rule concluding `not_allowed` here. Facts:
+`plab.record` (PLAB 1/2: failures, limit, deadline, regime, additional attempt state), `plab.margin`
+(a PLAB 1 score against its sitting's pass mark), `plab.english` (IELTS/OET: met, shortfall, validity).
+"""
+
+from __future__ import annotations
+
+from core.rules import Rule, action, decision, fact, gt, gte, lt, one_of, red_flag
+from plugins.plab import bands, policy
+
+PARTS = ("plab1", "plab2")
+ENGLISH = ("ielts-academic", "oet-medicine")
+
+POLICY_RULES = (
+    Rule(
+        id="plab.passed-part-final",
+        title="A passed PLAB part is treated as final (unconfirmed)",
+        when={"eligibility": fact("eligibility", plugin="plab", blocked_by="passed-final")},
+        then=[decision("not_allowed")],
+        text="You passed {case.exam_name}. The GMC's guides describe booking another sitting only after a "
+             "fail, and no statement allowing a passed part to be sat again was found, so this product "
+             "treats your pass as final for as long as it stays valid. This is unconfirmed: ask the GMC "
+             "before planning a resit.",
+        source=policy.NO_RESIT_STATEMENT, confidence="unconfirmed", priority=10,
+    ),
+    Rule(
+        id="plab.attempts-exhausted",
+        title="Every PLAB attempt, the additional one included, is used",
+        when={"eligibility": fact("eligibility", plugin="plab", blocked_by="attempts-exhausted"),
+              "record": fact("plab.record")},
+        then=[decision("not_allowed")],
+        text="{plab_record.failures} unsuccessful sittings of {case.exam_name}: the four regular attempts and "
+             "the one additional attempt are all used, and the GMC offers no further attempt.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=10,
+    ),
+    Rule(
+        id="plab.additional-attempt-evidence-missing",
+        title="The additional attempt needs evidence you do not report yet",
+        when={"eligibility": fact("eligibility", plugin="plab", blocked_by="additional-attempt-evidence-missing"),
+              "record": fact("plab.record")},
+        then=[decision("not_allowed"),
+              action("plab-build-evidence", "Build the evidence the GMC asks for before applying for the "
+                                            "additional attempt: {plab_record.missing}.")],
+        text="Four attempts at {case.exam_name} have not passed. One more, final attempt can be applied for "
+             "only at least 12 months after the fourth fail (here from {plab_record.wait_ends}) and with "
+             "either 12 months of clinical practice backed by structured reports or a postgraduate "
+             "qualification. Still missing: {plab_record.missing}. Until then no attempt is allowed.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=10,
+    ),
+    Rule(
+        id="plab.additional-attempt-waiting",
+        title="The additional attempt has a 12-month wait",
+        when={"record": fact("plab.record", additional="waiting")},
+        text="Your next sitting of {case.exam_name} would be the additional, final attempt. The GMC allows it "
+             "only 12 months or more after the fourth fail: from {plab_record.wait_ends}.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=15,
+    ),
+    Rule(
+        id="plab.additional-attempt-last",
+        title="The additional attempt is the last one",
+        when={"record": fact("plab.record", one_of("additional", ("waiting", "open")))},
+        then=[red_flag("plab-last-attempt", "Your next {case.exam_name} sitting is your last: a fail ends "
+                                             "eligibility for this part."),
+              action("plab-apply-additional", "Apply to the GMC for the additional attempt with your evidence, "
+                                              "and sit only when you are consistently clearing the pass mark.")],
+        text="After four fails the GMC allows one additional attempt on application; if it is not passed, "
+             "no further attempt is possible.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=15,
+    ),
+    Rule(
+        id="plab.attempt-count",
+        title="Four attempts per PLAB part",
+        when={"record": fact("plab.record", gt("failures", 0), lt("failures", policy.ATTEMPTS_PER_PART.latest.value)),
+              "eligibility": fact("eligibility", plugin="plab", passed=False)},
+        text="{plab_record.failures} of the {plab_record.limit} regular attempts at {case.exam_name} are used. "
+             "After a fourth fail only one additional attempt is possible, on application and after a wait.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=15,
+    ),
+    Rule(
+        id="plab.plab2-window",
+        title="PLAB 2 must be passed within two years of the PLAB 1 test date",
+        when={"record": fact("plab.record", exam="plab1", has_deadline=True, regime="two-years")},
+        text="Your PLAB 1 pass lets you pass PLAB 2 until {plab_record.deadline}: two years counted from the "
+             "PLAB 1 test date (not the results day), the test date being day one.",
+        source=policy.PLAB2_BOOKING, priority=20,
+    ),
+    Rule(
+        id="plab.plab2-window-extended",
+        title="The COVID-19 extension gave this PLAB 1 pass three years",
+        when={"record": fact("plab.record", exam="plab1", has_deadline=True, regime="extended")},
+        text="Your PLAB 1 pass came under the GMC's temporary three-year validity (passes from 2018-03-15, "
+             "an extension that ended on 2025-03-31): it allowed PLAB 2 to be passed until {plab_record.deadline}.",
+        source=policy.COVID_VALIDITY, effective=None, priority=20,
+    ),
+    Rule(
+        id="plab.plab2-window-cut-short",
+        title="The end of the COVID-19 extension cut this PLAB 1 window short",
+        when={"record": fact("plab.record", exam="plab1", has_deadline=True, regime="cut-short")},
+        text="Your PLAB 1 pass had the temporary three-year validity, but the GMC ended that extension on "
+             "2025-03-31, so the pass could be used until {plab_record.deadline}; PLAB 2 bookings made before "
+             "then were honoured even for later dates.",
+        source=policy.PLAB2_BOOKING, priority=20,
+    ),
+    Rule(
+        id="plab.plab1-pass-lapsed",
+        title="The PLAB 1 pass is no longer valid",
+        when={"record": fact("plab.record", exam="plab1", lapsed=True)},
+        then=[action("plab-check-plab2", "If you passed PLAB 2 before {plab_record.lapsed_on}, your PLAB 1 pass "
+                                         "has done its job; otherwise plan to sit PLAB 1 again.")],
+        text="Your PLAB 1 pass stopped being valid on {plab_record.lapsed_on}. Unless PLAB 2 was passed before "
+             "then, PLAB 1 has to be passed again. Whether earlier PLAB 1 fails still count toward the four "
+             "attempts is unconfirmed; this verdict counts them.",
+        source=policy.PLAB2_BOOKING, confidence="unconfirmed", priority=20,
+    ),
+    Rule(
+        id="plab.registration-window",
+        title="Registration within two years of the PLAB 2 pass",
+        when={"record": fact("plab.record", exam="plab2", has_deadline=True)},
+        then=[action("plab-register", "Apply for registration with a licence to practise so that it is approved "
+                                      "by {plab_record.deadline}.")],
+        text="Have your GMC registration with a licence to practise approved by {plab_record.deadline}, two years "
+             "from the PLAB 2 test date; after that the GMC asks for extra evidence of your knowledge and skills.",
+        source=policy.PLAB2_AFTER_RESULTS, priority=20,
+    ),
+    Rule(
+        id="plab.plab2-needs-valid-plab1",
+        title="PLAB 2 counts only while the PLAB 1 pass is valid",
+        when={"eligibility": fact("eligibility", exam="plab2", passed=False)},
+        text="A PLAB 2 pass counts only if it comes while your PLAB 1 pass is valid: two years from the PLAB 1 "
+             "test date (three for passes from 2018-03-15 until the extension ended on 2025-03-31). Check that "
+             "date before booking; a PLAB 1 profile shows it as a deadline.",
+        source=policy.PLAB2_BOOKING, priority=25,
+    ),
+    Rule(
+        id="plab.plab2-marking",
+        title="PLAB 2 is judged by its result",
+        when={"case": fact("case", exam="plab2")},
+        text="PLAB 2 is read from the result you give. Since November 2024 a pass needs an overall score at "
+             "or above the sum of the station cut scores plus one standard error and a minimum number of "
+             "stations set for each exam; how that minimum is computed is unconfirmed, so the product does "
+             "not recompute results from station counts.",
+        source=policy.PLAB2_MARKING, confidence="unconfirmed", priority=30,
+    ),
+    Rule(
+        id="plab.plab1-pass-mark-per-sitting",
+        title="PLAB 1 is judged against its sitting's own pass mark",
+        when={"margin": fact("plab.margin")},
+        text="Your PLAB 1 score of {plab_margin.score:g} is read against that sitting's own pass mark of "
+             "{plab_margin.pass_mark:g} (the GMC sets one for each sitting), a margin of {plab_margin.margin:g} "
+             "marks: {plab_margin.band}.",
+        source=policy.PLAB1_RESULTS, effective=policy.PLAB1_FORMAT_FROM, priority=30,
+    ),
+    Rule(
+        id="plab.margin-bands-heuristic",
+        title="PLAB 1 margin bands are the project's heuristic",
+        when={"margin": fact("plab.margin"), "band": fact("band", basis="margin", heuristic=True)},
+        text="The borderline / clear / strong bands (0-4, 5-14, 15+ marks over the pass mark) are this "
+             "project's heuristic, not a GMC scale; UK posts rarely ask for PLAB scores.",
+        source=bands.HEURISTIC, confidence="medium", priority=31,
+    ),
+)
+
+ENGLISH_RULES = (
+    Rule(
+        id="plab.english.met",
+        title="The GMC's English minimums are met in one sitting",
+        when={"english": fact("plab.english", met=True)},
+        text="Your {plab_english.test} result meets the GMC's minimums in a single sitting "
+             "(IELTS: 7.5 overall and 7.0 in each skill; OET: grade B in each sub-test). It is valid until "
+             "{plab_english.valid_until}.",
+        source=policy.ENGLISH, priority=20,
+    ),
+    Rule(
+        id="plab.english.not-met",
+        title="The GMC's English minimums are not met",
+        when={"english": fact("plab.english", met=False, expired=False, has_margin=True)},
+        text="Your latest {plab_english.test} sitting falls short of the GMC's minimums: {plab_english.shortfall}. "
+             "A new sitting can be booked at once; there is no attempt limit.",
+        source=policy.ENGLISH, priority=20,
+    ),
+    Rule(
+        id="plab.english.expired",
+        title="The English result is more than two years old",
+        when={"english": fact("plab.english", expired=True)},
+        text="Your passing {plab_english.test} result stopped being valid on {plab_english.expired_on}: the GMC "
+             "needs a result less than two years old on your PLAB 1 test date and when registration is approved.",
+        source=policy.ENGLISH, priority=20,
+    ),
+    Rule(
+        id="plab.english.validity-window",
+        title="English results are valid for two years",
+        when={"english": fact("plab.english", met=True)},
+        then=[action("plab-english-timing", "Time your PLAB 1 sitting and registration so both fall on or before "
+                                            "{plab_english.valid_until}, or plan a new English test.")],
+        text="An English test result must be under two years old on the PLAB 1 test date and when the GMC "
+             "approves registration: yours runs out after {plab_english.valid_until}.",
+        source=policy.ENGLISH, priority=25,
+    ),
+    Rule(
+        id="plab.english.no-combining",
+        title="Results from two sittings are not combined (unconfirmed)",
+        when={"english": fact("plab.english", combined_would_meet=True)},
+        text="Taking your best result per skill across sittings would meet the minimums, but no single sitting "
+             "does. Whether the GMC accepts results combined from two sittings is unconfirmed, so this "
+             "product never assumes it: plan for one sitting that meets every minimum.",
+        source=policy.COMBINING, confidence="unconfirmed", priority=25,
+    ),
+    Rule(
+        id="plab.english.retakes-routine",
+        title="English tests are commonly retaken",
+        when={"english": fact("plab.english", met=True)},
+        text="English tests have no attempt limit and are often retaken: only the result you send counts, so "
+             "the usual worry about repeat attempts weighs less here.",
+        source=policy.ENGLISH, confidence="medium", priority=30,
+    ),
+    Rule(
+        id="plab.english.bands-heuristic",
+        title="English bands are the project's heuristic",
+        when={"english": fact("plab.english", has_margin=True), "band": fact("band", basis="margin", heuristic=True)},
+        text="'Meets' and 'exceeds' are this project's reading of how far a result sits above the GMC "
+             "minimums (in IELTS half bands or OET grades), not a GMC scale.",
+        source=bands.HEURISTIC, confidence="medium", priority=31,
+    ),
+)
+
+CONTEXT_RULES = (
+    Rule(
+        id="plab.context.uk-routes",
+        title="UK context: most IMGs start in non-training posts",
+        when={"case": fact("case", plugin="plab", passed=True), "target": fact("target", country="GB")},
+        text="In the UK many IMGs start in non-training NHS posts and apply for specialty training later; "
+             "competitive and oversubscribed training posts weigh the whole application, not an exam margin.",
+        source=policy.PLAB2_AFTER_RESULTS, confidence="medium", priority=86,
+    ),
+)
+
+RULES: tuple[Rule, ...] = POLICY_RULES + ENGLISH_RULES + CONTEXT_RULES
