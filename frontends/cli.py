@@ -596,7 +596,7 @@ def dashboard(
 @app.command("new-plugin")
 def new_plugin(
     name: str = typer.Argument(..., help="The plugin's name: lower-case letters, digits and dashes."),
-    country: str = typer.Option("XX", "--country", help="ISO 3166 alpha-2 code of the exam's country."),
+    country: str = typer.Option(..., "--country", help="ISO 3166 alpha-2 code of the exam's country, e.g. IN."),
     dest: Path = typer.Option(Path("."), "--dest", help="Folder to create the plugin project in."),
 ) -> None:
     """Create a new country plugin project from the template (exams, dated policy, rules, tests)."""
