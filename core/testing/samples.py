@@ -206,7 +206,7 @@ def run_samples(pipeline: Any, plugin_name: str, exams: Sequence[ExamSpec], as_o
                     out.problems.append(f"{where}: retake_assess gave two different answers for the same profile "
                                         f"and day (is it reading the clock or shared state?)")
                 first = pipeline.evaluate(sample.profile, as_of)
-                second = pipeline.evaluate(parse_profile(json.loads(json.dumps(sample.profile))), as_of)
+                second = pipeline.evaluate(parse_profile(json.loads(json.dumps(sample.profile, default=str))), as_of)
             except ProfileError as exc:
                 if sample.generated:
                     sample.rejected = str(exc)
