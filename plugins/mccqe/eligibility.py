@@ -102,6 +102,7 @@ def assess_part1(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     if record["uncounted"]:
         notes.append(f"{record['uncounted']} sitting(s) do not count toward the limit (before 2018, or No Standing).")
 
+    eligibility.notes, notes = notes, []
     scored = passing if passing is not None else judged[-1]
     band = band_for(exam.bands_on(scored.date), scored.score)
     predicted = band_for(exam.bands_on(as_of), profile.plan.predicted_score)

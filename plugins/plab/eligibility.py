@@ -175,6 +175,7 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         eligibility = Eligibility(passed=False, can_retake=False, attempts_used=len(failed), attempts_left=0,
                                   blocked_by="attempts-exhausted")
     eligibility.deadlines = deadlines
+    eligibility.notes, notes = notes, []
     if eligibility.earliest_date is not None:
         record.update(earliest=eligibility.earliest_date.isoformat(), waiting=eligibility.earliest_date > as_of)
 
