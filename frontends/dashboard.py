@@ -58,6 +58,9 @@ def on_exam_change() -> None:
     exam = registry.exams.get(ss.exam)
     if exam is not None:
         ss.country = exam.country
+        scale = exam.scale_on(ss.as_of)
+        if ss.get("predicted_score") is not None and (scale is None or not scale.contains(ss.predicted_score)):
+            ss.predicted_score = None  # a prediction on the old exam's scale means nothing on this one
 
 
 if "attempts_base" not in ss:
@@ -74,6 +77,7 @@ with st.sidebar:
     st.title("⚖️ Retake Verdict")
     st.caption("Should you retake a licensing exam? A sourced, dated verdict.")
     st.selectbox("Start from an example", examples.names(), key="example", on_change=on_example)
+    st.button("Reload the example", key="example_reload", on_click=on_example, width="stretch")
     upload = st.file_uploader("Open a profile (YAML or JSON)", type=["yaml", "yml", "json"], key="upload")
     if upload is not None and ss.get("loaded_upload") != upload.file_id:
         ss.loaded_upload = upload.file_id

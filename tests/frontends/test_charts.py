@@ -1,0 +1,107 @@
+"""frontends.charts and frontends.form: pure builders, tested without Streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+import pytest
+
+from core import default_pipeline, parse_profile
+from frontends import charts, form
+
+AS_OF = date(2026, 11, 25)
+PROFILE = {
+    "exam": "usmle-step2ck",
+    "attempts": [{"date": "2025-09-14", "score": 221}],
+    "target": {"country": "US", "specialty": "pediatrics", "setting": "university"},
+    "plan": {"predicted_score": 241, "evidence": "practice-exams", "months_to_application": 9},
+    "programs_accept_retakes": "yes",
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return default_pipeline()
+
+
+def _verdict(pipeline, **changes):
+    data = {**PROFILE, **changes}
+    profile = parse_profile(data)
+    return profile, pipeline.evaluate(profile, AS_OF)
+
+
+def test_flowchart_highlights_the_whole_path_to_j(pipeline):
+    _, verdict = _verdict(pipeline)
+    assert verdict.outcome == "plan_focused_retake"
+    dot = charts.flowchart_dot(verdict)
+    for edge in ("A -> B", "B -> D", "D -> F", "F -> H", "H -> J"):
+        assert f"  {edge} " in dot and charts.PATH_COLOUR in dot.split(f"  {edge} ")[1].split("\n")[0]
+    assert "B -> C [label=\"no\"];" in dot  # not taken: plain
+    assert f'fillcolor="{charts.END_COLOURS["J"]}"' in dot
+
+
+def test_flowchart_is_valid_dot():
+    dot = charts.flowchart_dot(None)
+    result = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_flowchart_for_a_failed_exam_highlights_nothing(pipeline):
+    _, verdict = _verdict(pipeline, exam="usmle-step2ck", attempts=[{"date": "2025-09-14", "score": 205}],
+                          plan={})
+    assert verdict.outcome is None
+    dot = charts.flowchart_dot(verdict)
+    assert charts.PATH_COLOUR not in dot
+    assert "Not passed yet" in dot
+
+
+def test_score_picture_places_score_bands_and_pass_mark(pipeline):
+    profile, verdict = _verdict(pipeline)
+    picture = charts.score_picture(pipeline.registry.exam("usmle-step2ck"), profile, verdict)
+    assert picture.pass_mark == 218.0  # in force on 2025-09-14
+    assert (picture.score, picture.predicted) == (221.0, 241.0)
+    assert [b["label"] for b in picture.bands if b["current"]] == ["220-235"]
+    spec = charts.score_chart(picture).to_dict()
+    assert spec["layer"]
+
+
+def test_score_picture_uses_the_sittings_own_pass_mark(pipeline):
+    profile, verdict = _verdict(pipeline, exam="plab1", attempts=[{"date": "2026-03-01", "score": 120, "pass_mark": 118}],
+                                target={"country": "GB", "specialty": "internal-medicine"}, plan={})
+    picture = charts.score_picture(pipeline.registry.exam("plab1"), profile, verdict)
+    assert picture.pass_mark == 118
+    assert all(b["low"] >= 0 for b in picture.bands)
+    charts.score_chart(picture).to_dict()
+
+
+def test_specialty_chart_marks_the_target(pipeline):
+    specialties = list(pipeline.registry.specialties("US").values())
+    frame = charts.specialty_frame(specialties, "pediatrics")
+    assert frame[frame["target"]]["specialty"].tolist() == ["Pediatrics"]
+    assert frame["index"].is_monotonic_increasing
+    spec = charts.specialty_chart(specialties, "pediatrics", "university", reach=50, predicted_reach=80).to_dict()
+    assert "your score's band reaches" in str(spec)
+
+
+def test_form_round_trip(pipeline):
+    profile = parse_profile({**PROFILE, "attempts": [
+        {"date": "2026-05-01", "score": 6.5, "parts": {"listening": 7, "writing": 6.5}}], "exam": "ielts-academic"})
+    rows = form.attempt_rows(profile)
+    columns = form.attempt_columns(pipeline.registry.exam("ielts-academic"), rows)
+    assert "part: listening" in columns and "pass_mark" not in columns
+    frame = form.attempts_frame(rows, columns)
+    attempts = form.frame_to_attempts(frame)
+    assert attempts == [{"date": "2026-05-01", "score": 6.5, "parts": {"listening": 7, "writing": 6.5}}]
+    rebuilt = form.build_profile(form.widget_values(profile), attempts)
+    assert parse_profile(rebuilt) == profile
+    assert "exceptions" not in rebuilt
+
+
+def test_frame_to_attempts_drops_blank_rows_and_sorts_oldest_first():
+    attempts = form.frame_to_attempts([
+        {"date": "2026-01-01", "score": 230.0, "result": None},
+        {"date": None, "score": float("nan"), "result": ""},
+        {"date": date(2025, 1, 1), "score": 205.0, "result": "fail"},
+    ])
+    assert attempts == [{"date": "2025-01-01", "score": 205, "result": "fail"}, {"date": "2026-01-01", "score": 230}]
