@@ -329,6 +329,8 @@ def batch(
 
     out_fmt = fmt
     if output is not None and output != "-":
+        if Path(output).is_dir():
+            _fail(f"-o/--output: {output} is a folder", allowed="a file name ending in .csv, .jsonl or .ndjson")
         try:
             out_fmt = batching.output_format(output)
         except ValueError as exc:
@@ -336,8 +338,6 @@ def batch(
         folder = Path(output).parent
         if not folder.is_dir():
             _fail(f"-o/--output: the folder {folder} does not exist", allowed="an existing, writable folder")
-        if Path(output).is_dir():
-            _fail(f"-o/--output: {output} is a folder", allowed="a file name ending in .csv, .jsonl or .ndjson")
 
     with _handled():
         rows = list(batching.profile_rows(data, fmt))
