@@ -71,8 +71,10 @@ def check_exam_specs(exams: Sequence[ExamSpec]) -> list[str]:
         if any(g is not None for g in gains):
             if not _has_source(exam.gain_source):
                 problems.append(f"{where}: big_gain / small_gain need a gain_source")
-            if any(g is not None and g <= 0 for g in gains):
-                problems.append(f"{where}: big_gain and small_gain must be positive")
+            if exam.big_gain is not None and exam.big_gain <= 0:
+                problems.append(f"{where}: big_gain must be positive")
+            if exam.small_gain is not None and exam.small_gain < 0:
+                problems.append(f"{where}: small_gain must be 0 or more (0: no gain counts as small)")
             if None not in gains and exam.small_gain >= exam.big_gain:
                 problems.append(f"{where}: small_gain ({exam.small_gain:g}) must be below big_gain ({exam.big_gain:g})")
     return problems

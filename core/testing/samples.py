@@ -49,9 +49,11 @@ def _score(exam: ExamSpec, day: date, passed: bool) -> dict[str, Any]:
     if scale is None:
         return {"date": day.isoformat(), "result": result}
     step = max(1.0, 0.05 * (scale.high - scale.low))
-    if exam.pass_mark_per_sitting or exam.pass_mark is None or not exam.pass_mark.in_force(day):
+    if exam.pass_mark_per_sitting:
         mark = float(round((scale.low + scale.high) / 2))
         attempt: dict[str, Any] = {"date": day.isoformat(), "pass_mark": mark}
+    elif exam.pass_mark is None or not exam.pass_mark.in_force(day):
+        return {"date": day.isoformat(), "result": result}  # no single pass mark (e.g. per-part minimums)
     else:
         mark = exam.pass_mark.value_at(day)
         attempt = {"date": day.isoformat()}
