@@ -26,21 +26,20 @@ from core.exams import Band
 
 HEURISTIC = Source("Retake Verdict heuristic: PLAB 1 margin and English-test bands (plugins/plab/bands.py)",
                    "plugins/plab/bands.py")
-LABEL = " (project heuristic)"
 
 PLAB1_MARGIN_BANDS: tuple[Band, ...] = (
-    Band("below-pass-mark", "below the sitting's pass mark" + LABEL, -180, -1, rank=0, fits_up_to=0,
+    Band("below-pass-mark", "below the sitting's pass mark", -180, -1, rank=0, fits_up_to=0,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="A fail: the score is under the pass mark set for that sitting."),
-    Band("borderline", "borderline: 0-4 marks over the pass mark" + LABEL, 0, 4, rank=1, fits_up_to=45,
+         note="Project heuristic. A fail: the score is under the pass mark set for that sitting."),
+    Band("borderline", "borderline: 0-4 marks over the pass mark", 0, 4, rank=1, fits_up_to=45,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="Within about one standard error of the pass mark: a pass, but not one that reassures anyone."),
-    Band("clear", "clear: 5-14 marks over the pass mark" + LABEL, 5, 14, rank=2, fits_up_to=70,
+         note="Project heuristic. Within about one standard error of the pass mark: a pass, but not one that reassures anyone."),
+    Band("clear", "clear: 5-14 marks over the pass mark", 5, 14, rank=2, fits_up_to=70,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="Comfortably above the noise around the pass mark."),
-    Band("strong", "strong: 15+ marks over the pass mark" + LABEL, 15, 180, rank=3, fits_up_to=90,
+         note="Project heuristic. Comfortably above the noise around the pass mark."),
+    Band("strong", "strong: 15+ marks over the pass mark", 15, 180, rank=3, fits_up_to=90,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="Well clear of the pass mark."),
+         note="Project heuristic. Well clear of the pass mark."),
 )
 
 # A PLAB 1 gain of 10 marks moves a borderline pass to a clear or strong one; 4 marks or less stays
@@ -49,26 +48,26 @@ PLAB1_BIG_GAIN = 10.0
 PLAB1_SMALL_GAIN = 4.0
 
 IELTS_BANDS: tuple[Band, ...] = (
-    Band("short", "short: below a GMC minimum" + LABEL, -9, -0.5, rank=0, fits_up_to=0,
+    Band("short", "short: below a GMC minimum", -9, -0.5, rank=0, fits_up_to=0,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="Overall below 7.5 or a skill below 7.0 in this sitting."),
-    Band("meets", "meets: a GMC minimum met with nothing to spare" + LABEL, 0, 0, rank=1, fits_up_to=60,
+         note="Project heuristic. Overall below 7.5 or a skill below 7.0 in this sitting."),
+    Band("meets", "meets: a GMC minimum met with nothing to spare", 0, 0, rank=1, fits_up_to=60,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="Every minimum is met, at least one with nothing to spare (overall 7.5 or a skill at 7.0)."),
-    Band("exceeds", "exceeds: every GMC minimum cleared by 0.5+" + LABEL, 0.5, 9, rank=2, fits_up_to=100,
+         note="Project heuristic. Every minimum is met, at least one with nothing to spare (overall 7.5 or a skill at 7.0)."),
+    Band("exceeds", "exceeds: every GMC minimum cleared by 0.5+", 0.5, 9, rank=2, fits_up_to=100,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="Overall 8.0+ and every skill 7.5+."),
+         note="Project heuristic. Overall 8.0+ and every skill 7.5+."),
 )
 # Half a band on the overall is one IELTS step: from "meets" it is the whole way to "exceeds".
 IELTS_BIG_GAIN = 0.5
 IELTS_SMALL_GAIN = 0.0
 
 OET_BANDS: tuple[Band, ...] = (
-    Band("short", "short: a sub-test below grade B" + LABEL, -5, -1, rank=0, fits_up_to=0,
-         source=HEURISTIC, heuristic=True, basis="margin", note="At least one sub-test at C+ or lower."),
-    Band("meets", "meets: grade B or better in all four" + LABEL, 0, 0, rank=1, fits_up_to=100,
+    Band("short", "short: a sub-test below grade B", -5, -1, rank=0, fits_up_to=0,
+         source=HEURISTIC, heuristic=True, basis="margin", note="Project heuristic. At least one sub-test at C+ or lower."),
+    Band("meets", "meets: grade B or better in all four", 0, 0, rank=1, fits_up_to=100,
          source=HEURISTIC, heuristic=True, basis="margin",
-         note="The GMC bar is met. OET reports grades, not one score, so the product does not rank a B below an A."),
-    Band("exceeds", "exceeds: grade A in all four" + LABEL, 1, 1, rank=2, fits_up_to=100,
-         source=HEURISTIC, heuristic=True, basis="margin", note="The top grade everywhere."),
+         note="Project heuristic. The GMC bar is met. OET reports grades, not one score, so the product does not rank a B below an A."),
+    Band("exceeds", "exceeds: grade A in all four", 1, 1, rank=2, fits_up_to=100,
+         source=HEURISTIC, heuristic=True, basis="margin", note="Project heuristic. The top grade everywhere."),
 )

@@ -140,7 +140,7 @@ def test_margin_bands_are_contiguous_data():
     for lower, upper in zip(table, table[1:]):
         assert upper.low == lower.high + 1
         assert upper.rank == lower.rank + 1
-    assert all(band.heuristic and band.basis == "margin" and "heuristic" in band.label for band in table)
+    assert all(band.heuristic and band.basis == "margin" and band.note.startswith("Project heuristic") for band in table)
 
 
 def test_passed_part_is_final_and_says_unconfirmed(decide):
