@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import string
+import _string
 import threading
 from datetime import date
 from typing import Any, Mapping, Sequence
@@ -56,10 +57,65 @@ _FORMATTER = _Formatter()
 
 
 def render(text: str, views: Mapping[str, _FactView]) -> str:
+    template = _compiled(text)
+    if template is None:
+        return _render_slowly(text, views)
+    if template is _RAW:
+        return text
+    try:
+        out = []
+        for literal, first, rest, conversion, spec in template:
+            out.append(literal)
+            if first is None:
+                continue
+            value = views[first]
+            for is_attr, key in rest:
+                value = getattr(value, key) if is_attr else value[key]
+            if conversion is not None:
+                value = _CONVERSIONS[conversion](value)
+            out.append(_FORMATTER.format_field(value, spec))
+        return "".join(out)
+    except (KeyError, AttributeError, IndexError, ValueError):
+        return text
+
+
+def _render_slowly(text: str, views: Mapping[str, _FactView]) -> str:
     try:
         return _FORMATTER.vformat(text, (), views)
     except (KeyError, AttributeError, IndexError, ValueError):
         return text
+
+
+# Reason texts are rule data, so each is parsed once (string.Formatter re-parses on every call).
+# A compiled template gives what `_render_slowly` gives: the same field lookups, conversions and
+# formatting, and the raw text whenever that would fail.
+_RAW: list = []
+_CONVERSIONS = {"s": str, "r": repr, "a": ascii}
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(text: str) -> list | None:
+    """[(literal, first name, [(is_attr, key)], conversion, spec)], _RAW when rendering always
+    fails (so the raw text is shown), None when only string.Formatter itself can say."""
+    pieces = []
+    always_fails = False
+    try:
+        for literal, field_name, spec, conversion in _FORMATTER.parse(text):
+            if field_name is None:
+                pieces.append((literal, None, (), None, ""))
+                continue
+            if spec and ("{" in spec or "}" in spec):
+                return None  # a nested replacement field in the spec
+            first, rest = _string.formatter_field_name_split(field_name)
+            rest = tuple(rest)
+            if any(not is_attr for is_attr, _ in rest):
+                return None  # an index lookup: its errors are string.Formatter's to raise
+            if not isinstance(first, str) or first == "" or (conversion is not None and conversion not in _CONVERSIONS):
+                always_fails = True  # a positional field (there are no positional values) or a bad conversion
+            pieces.append((literal, first, rest, conversion, spec or ""))
+    except ValueError:
+        return _RAW  # unbalanced braces: vformat raises ValueError, render shows the text
+    return _RAW if always_fails else pieces
 
 
 def _views(facts: Sequence[Mapping[str, Any]]) -> dict[str, _FactView]:

@@ -4,6 +4,10 @@ Built-in and third-party plugins load the same way: from the entry-point group `
 A plugin that fails to import, register or answer is reported by name and skipped; the rest keep
 working. `RETAKE_STRICT_PLUGINS=1` turns such a failure into an error (for plugin authors).
 `RETAKE_PLUGINS=usmle,plab` narrows which entry points load.
+
+Every hook call has a time limit (`RETAKE_PLUGIN_TIMEOUT` seconds; see `core.timeouts`): a
+registration hook that hangs fails its plugin's load, a `retake_assess` that hangs fails that
+verdict with a PluginError naming the plugin.
 """
 
 from __future__ import annotations
@@ -25,8 +29,13 @@ from core.errors import PluginError, ProfileError
 from core.exams import Assessment, ExamSpec
 from core.model import Profile
 from core.rules import Rule
+from core.timeouts import HookTimedOut, call_in_thread, call_with_deadline
 
 ENTRY_POINT_GROUP = "retake.plugins"
+# Seconds a plugin may take to answer: registration hooks (once, at load) and retake_assess (per
+# verdict, which normally takes microseconds). RETAKE_PLUGIN_TIMEOUT overrides both.
+REGISTER_TIMEOUT = 10.0
+ASSESS_TIMEOUT = 5.0
 EXAM_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -58,6 +67,18 @@ def strict_from_env(env: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def timeouts_from_env(env: Mapping[str, str] | None = None) -> tuple[float, float]:
+    """(registration, assess) time limits in seconds; RETAKE_PLUGIN_TIMEOUT sets both."""
+    value = (env if env is not None else os.environ).get("RETAKE_PLUGIN_TIMEOUT", "").strip()
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        seconds = None
+    if seconds is None or not seconds > 0:
+        return REGISTER_TIMEOUT, ASSESS_TIMEOUT
+    return seconds, seconds
+
+
 def _wanted_from_env(env: Mapping[str, str] | None = None) -> set[str] | None:
     value = (env if env is not None else os.environ).get("RETAKE_PLUGINS")
     if value is None:
@@ -74,8 +95,11 @@ def _version_of(entry_point: metadata.EntryPoint | None, plugin: object) -> str:
 class Registry:
     """The loaded plugins and everything they registered. Front ends read it; core evaluates with it."""
 
-    def __init__(self, strict: bool = False):
+    def __init__(self, strict: bool = False, register_timeout: float | None = REGISTER_TIMEOUT,
+                 assess_timeout: float | None = ASSESS_TIMEOUT):
         self.strict = strict
+        self.register_timeout = register_timeout
+        self.assess_timeout = assess_timeout
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.plugins: list[PluginInfo] = []
@@ -118,9 +142,9 @@ class Registry:
         rules: list[Rule] = []
         specialties: list[Specialty] = []
         try:
-            self._call_one(name, "retake_register_exams", register=exams.append)
-            self._call_one(name, "retake_register_rules", register=rules.append)
-            self._call_one(name, "retake_register_specialties", register=specialties.append)
+            for hook_name, found in (("retake_register_exams", exams), ("retake_register_rules", rules),
+                                     ("retake_register_specialties", specialties)):
+                self._call_register(name, hook_name, found)
             problems = self._check(name, exams, rules, specialties)
             if problems:
                 raise ValueError("; ".join(problems))
@@ -141,10 +165,34 @@ class Registry:
 
     def _call_one(self, plugin_name: str, hook_name: str, **kwargs: Any) -> Any:
         """Call one plugin's implementation of a hook (others are not consulted)."""
+        impl = self._impl(plugin_name, hook_name)
+        if impl is None:
+            return None
+        return impl.function(*[kwargs[arg] for arg in impl.argnames])
+
+    def _impl(self, plugin_name: str, hook_name: str) -> Any:
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
             if impl.plugin_name == plugin_name:
-                return impl.function(*[kwargs[arg] for arg in impl.argnames])
+                return impl
         return None
+
+    def _call_register(self, plugin_name: str, hook_name: str, found: list[Any]) -> None:
+        """One registration hook, bounded by the time limit. Once the limit has passed, anything the
+        hook still registers from its abandoned thread is ignored."""
+        open_ = [True]
+
+        def register(item: Any) -> None:
+            if open_[0]:
+                found.append(item)
+
+        def call() -> Any:
+            return self._call_one(plugin_name, hook_name, register=register)
+
+        try:
+            call_in_thread(call, (), self.register_timeout, hook_name)
+        except HookTimedOut as exc:
+            open_[0] = False
+            raise TimeoutError(f"{hook_name} {exc}") from None
 
     def _check(self, name: str, exams: list[ExamSpec], rules: list[Rule], specialties: list[Specialty]) -> list[str]:
         problems: list[str] = []
@@ -218,9 +266,17 @@ class Registry:
     def assess(self, exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         """Ask the plugin that owns `exam` to assess the profile. Input errors pass through."""
         try:
-            result = self._call_one(exam.plugin, "retake_assess", exam=exam, profile=profile, as_of=as_of)
+            impl = self._impl(exam.plugin, "retake_assess")
+            if impl is None:
+                result = None
+            else:
+                given = {"exam": exam, "profile": profile, "as_of": as_of}
+                result = call_with_deadline(impl.function, tuple(given[arg] for arg in impl.argnames),
+                                            self.assess_timeout)
         except ProfileError:
             raise
+        except HookTimedOut as exc:
+            raise PluginError(exam.plugin, f"assessing {exam.id}", f"retake_assess {exc}") from None
         except Exception as exc:  # noqa: BLE001 - report the plugin by name, never a bare traceback
             raise PluginError(exam.plugin, f"assessing {exam.id}", f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(result, Assessment):
@@ -236,7 +292,9 @@ def build_registry(
     strict: bool | None = None,
 ) -> Registry:
     """Load plugins from entry points (unless told not to), then any extra (name, plugin) pairs."""
-    registry = Registry(strict=strict_from_env(env) if strict is None else strict)
+    register_timeout, assess_timeout = timeouts_from_env(env)
+    registry = Registry(strict=strict_from_env(env) if strict is None else strict,
+                        register_timeout=register_timeout, assess_timeout=assess_timeout)
     if entry_points:
         registry.load_entry_points(env)
     for name, plugin in extra:
