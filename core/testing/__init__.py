@@ -135,6 +135,12 @@ def check_plugin(
     outcomes = run_samples(pipeline, name, [e for e in exams], as_of, profiles)
     report.samples, report.states = outcomes.samples, outcomes.states
     report.problems += outcomes.problems
+    # Now the plugin's own fact types are known from its assessments: check rules against their fields.
+    report.problems += check_rules(rules, name, fact_fields=outcomes.fact_fields)
+    emitted = set(outcomes.fact_fields)
+    for rule in rules:
+        for kind in sorted(_plugin_types(rule, name) - emitted):
+            report.notes.append(f"rule {rule.id!r} matches fact {kind!r}, which no sample assessment carried")
     reached = {blocked for (_, _, _, blocked) in outcomes.states}
     for code in sorted(blocked_by_codes(rules) - reached):
         report.notes.append(f"no sample profile reaches blocked_by={code!r}; pass profiles=[...] that do, so the "
@@ -144,6 +150,12 @@ def check_plugin(
             report.notes.append(f"generated profile {sample.profile['exam']} / {sample.name} was rejected by the "
                                 f"plugin: {sample.rejected}")
     return report
+
+
+def _plugin_types(rule: Rule, name: str) -> set[str]:
+    from core.testing.checks import _pattern_types
+
+    return {kind for pattern in rule.when.values() for kind in _pattern_types(pattern) if kind.startswith(f"{name}.")}
 
 
 def assert_plugin_contract(plugin: object, name: str, **options: Any) -> ContractReport:

@@ -312,10 +312,16 @@ def _placeholders(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def check_rules(rules: Sequence[Rule], plugin_name: str, extra_fact_types: Iterable[str] = ()) -> list[str]:
-    """Rules are sound data: ids under the plugin's name, known fact types and fields, placeholders."""
+def check_rules(rules: Sequence[Rule], plugin_name: str, extra_fact_types: Iterable[str] = (),
+                fact_fields: Mapping[str, set[str]] | None = None) -> list[str]:
+    """Rules are sound data: ids under the plugin's name, known fact types and fields, placeholders.
+
+    `fact_fields` adds field tables for the plugin's own fact types (the kit learns them from the
+    facts the plugin's assessments carry), so a misspelt field of a plugin fact is caught too.
+    """
     problems: list[str] = []
-    fields = core_fact_fields()
+    fields = {**core_fact_fields(), **(fact_fields or {})}
+    views = {kind.replace(".", "_").replace("-", "_"): kind for kind in fields}  # how texts quote a fact type
     plugin_prefix = f"{plugin_name}."
     extra = set(extra_fact_types)
     seen: set[str] = set()
@@ -360,9 +366,10 @@ def check_rules(rules: Sequence[Rule], plugin_name: str, extra_fact_types: Itera
                                     f"{alias_types[ref_alias]!r} has no such field")
         texts = [rule.text] + [c.get("text", "") for c in rule.then if isinstance(c.get("text"), str)]
         for text in texts:
-            for kind, field_name in _placeholders(text):
+            for quoted, field_name in _placeholders(text):
+                kind = views.get(quoted, quoted)
                 if kind in fields and field_name not in fields[kind]:
-                    problems.append(f"rule {rule.id!r}: the text quotes {{{kind}.{field_name}}}, but fact "
+                    problems.append(f"rule {rule.id!r}: the text quotes {{{quoted}.{field_name}}}, but fact "
                                     f"{kind!r} has no field {field_name!r}")
         for conclusion in rule.then:
             if conclusion.get("t") == "decision" and conclusion.get("value") not in (

@@ -108,6 +108,7 @@ class Outcomes:
     samples: list[Sample] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     states: dict[tuple[str, bool, bool, str], str] = field(default_factory=dict)  # (exam, passed, can, blocked) -> decision
+    fact_fields: dict[str, set[str]] = field(default_factory=dict)  # plugin fact type -> fields seen
 
 
 def _json_safe_fact(fact: Mapping[str, Any]) -> str | None:
@@ -179,6 +180,18 @@ def check_verdict(verdict: Verdict, rule_ids: set[str], where: str) -> list[str]
     return problems
 
 
+def _hint(assessed: list[Any], plugin_name: str) -> str:
+    """How to fix an undecided blocked state, in code the author can paste."""
+    if not assessed or not isinstance(assessed[0], Assessment):
+        return ""
+    eligibility = assessed[0].eligibility
+    if eligibility.can_retake or not eligibility.blocked_by:
+        return ""
+    return (f". Fix: register Rule(id='{plugin_name}.{eligibility.blocked_by}', ..., when={{'eligibility': "
+            f"fact('eligibility', plugin='{plugin_name}', blocked_by='{eligibility.blocked_by}')}}, "
+            f"then=[decision('not_allowed')], text=<the authority's reason>, source=<its page>)")
+
+
 def run_samples(pipeline: Any, plugin_name: str, exams: Sequence[ExamSpec], as_of: date,
                 profiles: Sequence[Mapping[str, Any]] = ()) -> Outcomes:
     """Generated and given profiles through the pipeline: determinism, assessments, verdicts."""
@@ -204,6 +217,9 @@ def run_samples(pipeline: Any, plugin_name: str, exams: Sequence[ExamSpec], as_o
                 assessed = [pipeline.registry.assess(exam, profile, as_of) for _ in range(2)]
                 # The plugin's answer is checked before the verdict: a bad Assessment explains a failed verdict.
                 out.problems += check_assessment(assessed[0], exam, plugin_name, as_of, where)
+                for one in assessed[0].facts:
+                    if isinstance(one, Mapping) and isinstance(one.get("t"), str):
+                        out.fact_fields.setdefault(one["t"], set()).update(one)
                 if assessed[0] != assessed[1]:
                     out.problems.append(f"{where}: retake_assess gave two different answers for the same profile "
                                         f"and day (is it reading the clock or shared state?)")
@@ -217,7 +233,7 @@ def run_samples(pipeline: Any, plugin_name: str, exams: Sequence[ExamSpec], as_o
                 out.samples.append(sample)
                 continue
             except (EngineError, PluginError) as exc:
-                out.problems.append(f"{where}: {exc}")
+                out.problems.append(f"{where}: {exc}{_hint(assessed, plugin_name)}")
                 out.samples.append(sample)
                 continue
             sample.verdict = first
