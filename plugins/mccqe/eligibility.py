@@ -163,6 +163,10 @@ def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
 
 
 def assess_part2(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    if as_of < policy.PART2_DISCONTINUED:
+        raise ProfileError.single("exam", "MCCQE Part II is modelled only to say it was discontinued; "
+                                  "verdicts for days before June 2021 are not available", given=exam.id,
+                                  allowed=f"an as-of date on or after {policy.PART2_DISCONTINUED.isoformat()}")
     judged = judge_attempts(exam, profile.attempts)
     passed = any(a.passed for a in judged)
     eligibility = Eligibility(passed=passed, can_retake=False, attempts_used=len(judged), attempts_left=0,
@@ -173,6 +177,11 @@ def assess_part2(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
 
 
 def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    if exam.id != "mccqe2" and as_of < policy.ATTEMPTS_COUNT_FROM:
+        # The attempt rules recorded here start in 2018; older rules are not modelled.
+        raise ProfileError.single("as_of", f"{exam.name} verdicts start on {policy.ATTEMPTS_COUNT_FROM.isoformat()}: "
+                                  "the MCC attempt rules before 2018 are not recorded", given=as_of.isoformat(),
+                                  allowed=f"an as-of date on or after {policy.ATTEMPTS_COUNT_FROM.isoformat()}")
     if exam.id == "nac":
         return assess_nac(exam, profile, as_of)
     if exam.id == "mccqe2":

@@ -275,3 +275,13 @@ def test_blocked_codes_conclude_not_allowed(name, facts, expected):
     ids = [firing.rule.id for firing in firings]
     assert ids[:len(expected)] == expected
     assert any(c.get("value") == "not_allowed" for firing in firings for c in firing.rule.then)
+
+
+def test_verdicts_before_the_recorded_rules_are_refused(decide):
+    with pytest.raises(ProfileError) as caught:
+        decide(profile("mccqe1", [f("2016-05-01")]), date(2017, 12, 31))
+    assert caught.value.errors[0].field == "as_of"
+    assert decide(profile("mccqe1", [f("2016-05-01")]), date(2018, 1, 1)).eligibility.attempts_used == 0
+    with pytest.raises(ProfileError, match="discontinued"):
+        decide(profile("mccqe2", [f("2019-05-01")]), date(2021, 5, 31))
+    assert decide(profile("mccqe2", [f("2019-05-01")]), date(2021, 6, 1)).decision == "not_allowed"

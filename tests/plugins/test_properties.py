@@ -205,3 +205,35 @@ def test_monotonic_properties_are_not_vacuous(free_pipeline, decide):
         return decide(build("ielts-academic", [{"date": "2026-06-01", "score": score, "parts": skills}], ctx, "GB", 8.5),
                       date(2026, 11, 25)).decision
     assert english(7.5) == "retake"
+
+
+# --- No internal errors: any profile yields a verdict or a field error ---------------------------
+
+EXAM_COUNTRY = {"usmle-step1": "US", "usmle-step2ck": "US", "usmle-step3": "US", "plab1": "GB", "plab2": "GB",
+                "ielts-academic": "GB", "oet-medicine": "GB", "mccqe1": "CA", "nac": "CA", "mccqe2": "CA"}
+RESULTS = st.sampled_from(["pass", "fail", "incomplete", "no_standing", "denied_standing"])
+
+
+@SETTINGS
+@given(exam=st.sampled_from(sorted(EXAM_COUNTRY)), start=st.dates(date(2010, 1, 1), date(2025, 1, 1)),
+       gaps=st.lists(st.integers(1, 400), min_size=1, max_size=7), results=st.lists(RESULTS, min_size=7, max_size=7),
+       scores=st.lists(st.one_of(st.none(), st.integers(100, 460)), min_size=7, max_size=7),
+       later=st.integers(0, 900), ctx=context, expired=st.booleans())
+def test_any_profile_gives_a_verdict_or_a_field_error(decide, exam, start, gaps, results, scores, later, ctx, expired):
+    from core.errors import ProfileError
+    day, attempts = start, []
+    for gap, result, score in zip(gaps, results, scores):
+        day += timedelta(days=gap)
+        attempt: dict[str, Any] = {"date": day.isoformat(), "result": result}
+        if score is not None:
+            attempt = {"date": day.isoformat(), "score": score}
+        attempts.append(attempt)
+    data = build(exam, attempts, ctx, EXAM_COUNTRY[exam])
+    data["exceptions"] = {"time_limit_expired": expired}
+    try:
+        verdict = decide(data, day + timedelta(days=later))
+    except ProfileError as error:
+        assert all(e.field is not None and e.message for e in error.errors)
+        return
+    assert verdict.decision in ("retake", "do_not_retake", "not_allowed", "retake_required")
+    assert verdict.reasons
