@@ -291,3 +291,17 @@ def test_registered_plugin_is_strict():
     with pytest.raises(PluginError):
         with registered_plugin(FakePlugin(exam=fake_exam(id="Not An Id")), "fake", entry_points=False):
             pass
+
+
+def test_rules_must_name_real_fields_of_the_plugins_own_facts():
+    typo = Rule(id="fake.typo", title="t", text="{fake_record.attemps} attempts", source=SRC,
+                when={"record": fact("fake.record", gte("attemps", 1))})
+    problems = problems_of(FakePlugin(rules=[PASSED_FINAL, EXHAUSTED, typo]))
+    assert any("fact 'fake.record' has no field 'attemps'" in p for p in problems)
+    assert any("quotes {fake_record.attemps}" in p for p in problems)
+
+
+def test_an_undecided_blocked_state_comes_with_a_fix():
+    problems = problems_of(FakePlugin(rules=[PASSED_FINAL]))
+    assert any("Fix: register Rule(id='fake.attempts-exhausted'" in p and "decision('not_allowed')" in p
+               for p in problems)

@@ -92,23 +92,18 @@ def test_a_missing_destination_is_created(tmp_path: Path):
     assert (root / "pyproject.toml").is_file()
 
 
-def _cli_app():
-    from frontends.cli import app
-
-    names = {c.name or (c.callback.__name__.replace("_", "-") if c.callback else "") for c in app.registered_commands}
-    if "new-plugin" not in names:
-        pytest.skip("`retake new-plugin` is not wired into the CLI yet (issue 4)")
-    return app
-
-
 def test_retake_new_plugin_command(tmp_path: Path):
     from typer.testing import CliRunner
 
-    app = _cli_app()
+    from frontends.cli import app
+
     runner = CliRunner()
     result = runner.invoke(app, ["new-plugin", "fmge", "--country", "IN", "--dest", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "retake-fmge" / "retake_fmge" / "policy.py").is_file()
+    assert str(tmp_path / "retake-fmge") in result.stdout
     again = runner.invoke(app, ["new-plugin", "fmge", "--country", "IN", "--dest", str(tmp_path)])
     assert again.exit_code == 2
     assert "already exists" in again.output
+    bad = runner.invoke(app, ["new-plugin", "Bad_Name", "--country", "IN", "--dest", str(tmp_path)])
+    assert bad.exit_code == 2 and "lower-case" in bad.output
