@@ -43,7 +43,18 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+# Set by each command that has --json: its errors then also go to stdout as one JSON object.
+_JSON_ERRORS = {"on": False}
+
+
+def _json_errors(on: bool) -> None:
+    _JSON_ERRORS["on"] = on
+
+
 def _fail(message: str, code: int = EXIT_USAGE, allowed: str = "") -> NoReturn:
+    if _JSON_ERRORS["on"]:
+        _emit_json({"errors": [{"field": "", "message": message, "given": None, "allowed": allowed}],
+                    "exit_code": code})
     _say(f"error: {message}" + (f" (allowed: {allowed})" if allowed else ""))
     raise typer.Exit(code)
 
@@ -70,6 +81,7 @@ def _handled(as_json: bool = False, rename: dict[str, str] | None = None) -> Ite
     """Turn core's errors into exit codes and messages: never a traceback."""
     from core.errors import EngineError, PluginError, ProfileError
 
+    as_json = as_json or _JSON_ERRORS["on"]
     try:
         yield
     except ProfileError as exc:
@@ -83,10 +95,12 @@ def _handled(as_json: bool = False, rename: dict[str, str] | None = None) -> Ite
         if as_json:
             _emit_json({"errors": [{"plugin": exc.plugin, "stage": exc.stage, "message": exc.detail}],
                         "exit_code": EXIT_INTERNAL})
+        _json_errors(False)
         _fail(f"internal fault in plugin {exc.plugin!r} while {exc.stage}: {exc.detail}", EXIT_INTERNAL)
     except EngineError as exc:
         if as_json:
             _emit_json({"errors": [{"engine": True, "message": str(exc)}], "exit_code": EXIT_INTERNAL})
+        _json_errors(False)
         _fail(f"internal fault in the rules engine: {exc}", EXIT_INTERNAL)
 
 
@@ -218,6 +232,7 @@ def decide(
     With a file, the non-attempt quick options (--exam, --country, --specialty, --setting, --predicted-score,
     --evidence, --months-to-application, --prep-months, --programs-accept-retakes) override its fields.
     """
+    _json_errors(as_json)
     day = _parse_day(as_of)
     given = {name: value for name, value in locals().items() if name in QUICK_FIELDS and value is not None}
     sources = [s for s in (profile is not None, example is not None) if s]
@@ -309,6 +324,7 @@ def batch(
 
     from core import batch as batching
 
+    _json_errors(False)
     day = _parse_day(as_of)
     if in_format is not None and in_format not in ("csv", "jsonl"):
         _fail(f"--format: {in_format!r} is not a format", allowed="csv, jsonl")
@@ -422,6 +438,7 @@ def exams(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Show the values in force on this day."),
 ) -> None:
     """List the exams the installed plugins provide, with the policy values in force."""
+    _json_errors(as_json)
     day = _parse_day(as_of)
     registry = _registry()
     rows = []
@@ -461,6 +478,7 @@ def specialties(
     from core.context import tier_of
     from core.model import COUNTRY_ALIASES
 
+    _json_errors(as_json)
     registry = _registry()
     if country is not None:
         code = COUNTRY_ALIASES.get(country.strip().upper(), country.strip().upper())
@@ -506,6 +524,7 @@ def rules(
     """List every rule: id, title, source, effective dates and confidence."""
     from core.framework import FRAMEWORK_RULES
 
+    _json_errors(as_json)
     registry = _registry()
     owners = _rule_plugins(registry)
     every = [(rule, "framework") for rule in FRAMEWORK_RULES]
@@ -537,6 +556,7 @@ def rules(
 @app.command()
 def plugins(as_json: bool = typer.Option(False, "--json", help="Print a JSON list on stdout.")) -> None:
     """List the installed plugins: name, version, exams, and any load error."""
+    _json_errors(as_json)
     registry = _registry()
     rows = [info.to_dict() for info in registry.plugins]
     if as_json:
@@ -565,6 +585,7 @@ def dashboard(
     import importlib.util
     import subprocess
 
+    _json_errors(False)
     spec = importlib.util.find_spec("frontends.dashboard")
     if spec is None or not spec.origin:
         _fail("the dashboard (frontends/dashboard.py) is not installed", EXIT_INTERNAL)
@@ -600,6 +621,7 @@ def new_plugin(
     dest: Path = typer.Option(Path("."), "--dest", help="Folder to create the plugin project in."),
 ) -> None:
     """Create a new country plugin project from the template (exams, dated policy, rules, tests)."""
+    _json_errors(False)
     try:
         from core.scaffold import write_plugin
     except ImportError:

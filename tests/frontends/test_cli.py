@@ -233,6 +233,18 @@ def test_decide_unreadable_profiles_exit_2(runner, tmp_path, content, needle):
     _no_traceback(result)
 
 
+@pytest.mark.parametrize("args", [
+    ["decide", "--as-of", "yesterday"], ["decide"], ["decide", "--example", "nope"], ["exams", "--as-of", "x"],
+    ["specialties", "--country", "123"], ["rules", "--exam", "nope"],
+])
+def test_with_json_every_error_is_json_on_stdout(runner, args):
+    result = _run(runner, *args, "--json")
+    assert result.exit_code == 2
+    body = _json(result)
+    assert body["exit_code"] == 2 and body["errors"][0]["message"]
+    assert result.stderr.startswith("error:")
+
+
 def test_decide_missing_file_exits_2(runner, tmp_path):
     result = _run(runner, "decide", str(tmp_path / "nope.yaml"), "--as-of", AS_OF)
     assert result.exit_code == 2
