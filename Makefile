@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/retake decide
+	$(BIN)/retake dashboard
+
+# Regenerate docs/screenshots/*.png: starts the dashboard on a free localhost port and drives
+# Debian's chromium (apt-get install chromium) through Playwright; never downloads a browser.
+screenshots: $(STAMP)
+	$(BIN)/python docs/make_screenshots.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

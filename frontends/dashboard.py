@@ -24,7 +24,6 @@ from frontends import form, panels, tools
 from frontends.session import get_pipeline, plain
 
 st.set_page_config(page_title="Retake Verdict", page_icon="⚖️", layout="wide")
-st.set_option("client.toolbarMode", "minimal")
 ss = st.session_state
 pipeline = get_pipeline()
 registry = pipeline.registry

@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
 ]
 # Streamlit's own options for a private, quiet local server: no usage statistics, no file watcher.
 STREAMLIT_OPTIONS = ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-                     "--server.address", "127.0.0.1"]
+                     "--server.address", "127.0.0.1", "--client.toolbarMode", "minimal"]
 
 
 def chromium_path() -> str | None:
@@ -105,6 +105,8 @@ def wait_for_verdict(page, timeout: float = 60_000) -> None:
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the script run is over and every element has replaced its loading skeleton."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    page.wait_for_timeout(400)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"], .stSkeleton')", timeout=timeout)
+    page.wait_for_timeout(600)

@@ -119,9 +119,6 @@ def what_if(pipeline: Pipeline, profile: Profile | None, verdict: Verdict | None
                 st.success("This changes the answer.")
             st.button("Use these values in my profile", on_click=_apply_to_form, args=(fields,), key="wi_apply",
                       disabled=all(ss[k] == v for k, v in defaults.items()))
-        with st.expander("The what-if path through the flowchart", expanded=not same):
-            st.graphviz_chart(charts.flowchart_dot(changed), width="stretch")
-
     st.subheader("The smallest changes that flip your answer")
     memo_key = json.dumps([profile.model_dump(mode="json"), as_of.isoformat(), pipeline.rules_version], default=str)
     if ss.get("wi_memo_key") != memo_key:
@@ -140,6 +137,10 @@ def what_if(pipeline: Pipeline, profile: Profile | None, verdict: Verdict | None
             text.markdown(plain(change["change"]))
             button.button("Apply", key=f"wi_change_{number}", on_click=_apply_to_form, args=(change["fields"],),
                           help="Put this change into the form on the left.")
+
+    if changed is not None:
+        with st.expander("The what-if path through the flowchart"):
+            st.graphviz_chart(charts.flowchart_dot(changed), width="stretch")
 
 
 # --- compare routes -------------------------------------------------------------------------------
