@@ -25,5 +25,15 @@ screenshots: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The benchmark (bench/bench.py): one table, figures recorded in docs/benchmarks.md. Installs the
+# `bench` extra (zen-engine, the peer measured against) into the same venv the first time.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/bench.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
