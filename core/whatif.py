@@ -296,12 +296,14 @@ def _second_steps(pipeline: Pipeline, search: _Search, firsts: Sequence[WhatIfCh
 
 
 def _dedupe(changes: Sequence[WhatIfChange]) -> list[WhatIfChange]:
-    seen: set[tuple] = set()
-    kept = []
-    for change in changes:
-        key = tuple(sorted((k, str(v)) for k, v in change.fields.items()))
-        if key in seen or math.isnan(change.cost):
+    """Drop a change when a cheaper one, touching a subset of its fields, already reaches the same answer
+    (e.g. "practice-exam evidence and predicted 479" after "practice-exam evidence" alone)."""
+    kept: list[WhatIfChange] = []
+    for change in changes:  # cheapest first
+        if math.isnan(change.cost):
             continue
-        seen.add(key)
+        answer = (change.decision, change.outcome)
+        if any(set(k.fields) <= set(change.fields) and (k.decision, k.outcome) == answer for k in kept):
+            continue
         kept.append(change)
     return kept

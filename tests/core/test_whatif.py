@@ -108,3 +108,18 @@ def test_set_path_creates_missing_levels():
     data: dict = {}
     set_path(data, "plan.predicted_score", 240)
     assert data == {"plan": {"predicted_score": 240}}
+
+
+def test_a_change_is_dropped_when_a_smaller_one_already_reaches_its_answer(pipeline):
+    # Practice exams alone turn a 21-point self-estimate into a realistic gain; "practice exams and
+    # predicted 239" says nothing more and is left out.
+    profile = _profile(attempts=[{"date": "2025-09-14", "score": 219}], target__setting="university",
+                       plan__predicted_score=240, plan__evidence="self-estimate")
+    changes = smallest_changes(profile, AS_OF, pipeline)
+    evidence = next(c for c in changes if c.fields == {"plan.evidence": "practice-exams"})
+    assert evidence.outcome == "improve_other_areas"
+    assert "If practice exams backed the predicted 240" in evidence.change
+    assert not [c for c in changes if set(c.fields) == {"plan.evidence", "plan.predicted_score"}
+                and c.outcome == evidence.outcome]
+    assert any(c.outcome == "plan_focused_retake" and c.fields.get("programs_accept_retakes") == "yes"
+               for c in changes)

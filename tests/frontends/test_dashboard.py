@@ -427,3 +427,24 @@ def test_choosing_an_example_reloads_the_form():
     rerun(at)
     assert at.session_state["attempts_version"] == version + 1
     assert at.selectbox(key="specialty").value == "internal-medicine"
+
+
+@pytest.mark.parametrize("name", __import__("core.examples", fromlist=["names"]).names())
+def test_every_built_in_example_opens_with_a_verdict_and_all_pictures(name):
+    at = start(tab="Pictures", example=name)
+    at.button(key="example_reload").click()
+    rerun(at)
+    assert not errors(at), errors(at)
+    assert decision(at)
+    assert len(at.get("graphviz_chart")) == 1
+    at.session_state["tab"] = "What if"
+    rerun(at)
+
+
+def test_retake_dashboard_example_option_picks_the_first_example(monkeypatch):
+    from core import examples
+
+    name = examples.names()[-1]
+    monkeypatch.setenv("RETAKE_EXAMPLE", name)
+    at = start()
+    assert at.selectbox(key="example").value == name
