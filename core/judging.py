@@ -88,9 +88,12 @@ def check_scores_on_scale(exam: ExamSpec, profile: Profile) -> list[FieldError]:
             continue
         scale = exam.scale_on(attempt.date)
         if scale is None:
+            if exam.scale is None:
+                why = f"{exam.name} scores are not judged here (no confirmed score scale)"
+            else:
+                why = f"no {exam.name} score scale is recorded for a sitting on {attempt.date.isoformat()}"
             errors.append(FieldError(
-                f"attempts[{index}].score",
-                f"{exam.name} reported no numeric score for a sitting on {attempt.date.isoformat()}",
+                f"attempts[{index}].score", why,
                 given=attempt.score, allowed="leave score out and give result: pass | fail",
             ))
         elif not scale.contains(attempt.score):

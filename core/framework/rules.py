@@ -363,7 +363,8 @@ RED_FLAGS = [
     Rule(
         id="framework.red-flag.prior-failure",
         title="A failed attempt is on the record",
-        when={"case": fact("case", gt("failures", 0))},
+        # Only where programs see every attempt: a failed IELTS sitting that nobody sees is no flag.
+        when={"case": fact("case", gt("failures", 0), all_attempts_reported=True)},
         then=[red_flag("prior-failure", "A failed attempt is on your record: many program directors read "
                                         "a fail as a risk of struggling with later board exams.")],
         text="{case.failures} failed attempt(s) on the record. For many programs a clean record with "

@@ -91,6 +91,8 @@ CASES: list[tuple[str, dict[str, Any], list[str], list[str]]] = [
     ("no gain flag", {"plan": {"gain": -3}}, ["framework.red-flag.no-gain"], ["framework.red-flag.small-gain"]),
     ("prior failure", {"case": {"failures": 1, "attempts_used": 2}}, ["framework.red-flag.prior-failure"],
      ["framework.faq.clean-first-pass"]),
+    ("unseen failure is no flag", {"case": {"failures": 1, "attempts_used": 2, "all_attempts_reported": False}},
+     [], ["framework.red-flag.prior-failure"]),
     ("clean first pass", {}, ["framework.faq.clean-first-pass"], ["framework.red-flag.prior-failure"]),
     ("weak areas", {"application": {"clinical_months": 0, "letters": "weak", "commitment": False,
                                     "statement": "weak", "interview": "weak"}},
