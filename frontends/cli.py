@@ -372,6 +372,8 @@ def batch(
         else:
             with batching.atomic_writer(output) as fh:
                 _write_with_progress(records, fh, out_fmt, len(rows), progress)
+    except BrokenPipeError:
+        raise  # stdout's reader went away (`| head`): Click ends quietly (exit 1), not an output-file error
     except PermissionError as exc:
         _fail(f"-o/--output: cannot write to {Path(output or '.').parent or '.'}: {exc.strerror}",
               allowed="a writable folder")
