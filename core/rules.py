@@ -26,7 +26,7 @@ a fact type with dots or dashes is quoted with underscores (`{usmle_transcript.a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
@@ -62,7 +62,6 @@ class Rule:
     priority: int = 50
     confidence: str = "high"
     effective_note: str = ""
-    examples: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "then", tuple(self.then))
