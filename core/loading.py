@@ -30,7 +30,17 @@ class _BoundedLoader(yaml.SafeLoader):
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise yaml.YAMLError(f"the document expands to more than {MAX_NODES} values")
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            # A scalar YAML reads as a date or number that cannot exist (2025-02-30): the
+            # constructor raises a bare ValueError; report it as a YAML error at its position.
+            if isinstance(exc, yaml.YAMLError):
+                raise
+            what = repr(node.value) if isinstance(node, yaml.ScalarNode) else "this value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{what[:80]} is not a valid value here ({exc})", node.start_mark,
+            ) from None
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         depth = getattr(self, "_depth", 0) + 1
@@ -43,18 +53,22 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth = depth - 1
 
 
-def _count_expanded(value: Any, budget: list[int]) -> None:
+def _count_expanded(value: Any, budget: list[int], depth: int = 1) -> None:
     # Aliases share objects, so a small document can stand for a huge tree: count what a reader sees.
+    # JSON skips the YAML loader's depth guard, so depth is checked here for both.
     budget[0] -= 1
     if budget[0] < 0:
         raise ProfileError.single("", f"the profile expands to more than {MAX_NODES} values (YAML aliases?)",
                                   allowed="a plain profile without alias bombs")
+    if depth > MAX_DEPTH:
+        raise ProfileError.single("", f"the profile is nested more than {MAX_DEPTH} levels deep",
+                                  allowed=f"at most {MAX_DEPTH} levels")
     if isinstance(value, dict):
         for item in value.values():
-            _count_expanded(item, budget)
+            _count_expanded(item, budget, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            _count_expanded(item, budget)
+            _count_expanded(item, budget, depth + 1)
 
 
 def parse_text(text: str | bytes, name: str = "profile") -> Any:
@@ -78,6 +92,8 @@ def parse_text(text: str | bytes, name: str = "profile") -> Any:
             data = json.loads(text)
         except json.JSONDecodeError:
             data = _yaml(text, name)
+        except RecursionError:
+            raise ProfileError.single("", f"{name} is nested too deeply", allowed=f"at most {MAX_DEPTH} levels") from None
     else:
         data = _yaml(text, name)
     _count_expanded(data, [MAX_NODES])
