@@ -576,6 +576,9 @@ def plugins(as_json: bool = typer.Option(False, "--json", help="Print a JSON lis
 
 # --- dashboard and plugin scaffold --------------------------------------------------------------
 
+UPLOAD_LIMIT_MB = 10
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def dashboard(
     ctx: typer.Context,
@@ -604,8 +607,12 @@ def dashboard(
             _fail(f"--example: no built-in example {example!r}", allowed=", ".join(examples.names()))
         env["RETAKE_EXAMPLE"] = example
         script_args = ["--", "--example", example]
+    # Nothing the user enters leaves the machine: Streamlit's usage statistics are off. Uploads are
+    # capped well above a 10,000-row batch file; a profile upload is capped again by core.loading.
     command = [sys.executable, "-m", "streamlit", "run", "--server.port", str(port),
-               "--server.headless", "true" if headless else "false", *ctx.args, spec.origin, *script_args]
+               "--server.headless", "true" if headless else "false",
+               "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
+               "--client.toolbarMode", "minimal", *ctx.args, spec.origin, *script_args]
     _say(f"starting the dashboard on http://localhost:{port} (Ctrl-C stops it)")
     try:
         code = subprocess.call(command, env=env)

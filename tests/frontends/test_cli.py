@@ -446,6 +446,9 @@ def test_dashboard_runs_streamlit_on_the_installed_file(runner, monkeypatch, tmp
     assert command.index("--server.address") < command.index(str(script))
     assert command[-3:] == ["--", "--example", EXAMPLE]
     assert env["RETAKE_EXAMPLE"] == EXAMPLE
+    # Nothing leaves the machine, and uploads are capped.
+    assert command[command.index("--browser.gatherUsageStats") + 1] == "false"
+    assert command[command.index("--server.maxUploadSize") + 1] == "10"
 
 
 def test_dashboard_passes_on_streamlit_exit_code(runner, monkeypatch):
