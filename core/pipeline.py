@@ -137,7 +137,7 @@ def _effective_note(rule: Rule) -> str:
     if rule.effective_note:
         return rule.effective_note
     if rule.id.startswith("framework."):
-        return "decision framework (a judgement, not an authority's policy)"
+        return "framework judgement (not a policy)"
     return "" if rule.effective else "no effective date recorded"
 
 
