@@ -48,6 +48,15 @@ def _half_band(value: float) -> bool:
     return 0 <= value <= 9 and float(value * 2).is_integer()
 
 
+def _has_exactly(field: str, parts: dict, names: tuple[str, ...], what: str, errors: list[FieldError]) -> bool:
+    """True when `parts` names exactly `names`; otherwise one error naming what is allowed."""
+    if set(parts) == set(names):
+        return True
+    errors.append(FieldError(f"{field}.parts", f"needs {what} and nothing else",
+                             given=", ".join(sorted(parts)), allowed=", ".join(names)))
+    return False
+
+
 def _check_ielts(index: int, attempt: Attempt, errors: list[FieldError]) -> dict[str, float] | None:
     field = f"attempts[{index}]"
     if attempt.score is not None and not _half_band(attempt.score):
@@ -55,11 +64,7 @@ def _check_ielts(index: int, attempt: Attempt, errors: list[FieldError]) -> dict
                                  allowed="0 to 9 in steps of 0.5, e.g. 7.5"))
     if not attempt.parts:
         return None
-    unknown = sorted(set(attempt.parts) - set(policy.IELTS_SKILLS))
-    missing = [s for s in policy.IELTS_SKILLS if s not in attempt.parts]
-    if unknown or missing:
-        errors.append(FieldError(f"{field}.parts", "needs the four IELTS skills and nothing else",
-                                 given=", ".join(sorted(attempt.parts)), allowed=", ".join(policy.IELTS_SKILLS)))
+    if not _has_exactly(field, attempt.parts, policy.IELTS_SKILLS, "the four IELTS skills", errors):
         return None
     skills = {}
     for skill in policy.IELTS_SKILLS:
@@ -79,11 +84,7 @@ def _check_oet(index: int, attempt: Attempt, errors: list[FieldError]) -> dict[s
                                  given=attempt.score, allowed="parts: {listening: B, reading: A, writing: B, speaking: B}"))
     if not attempt.parts:
         return None
-    unknown = sorted(set(attempt.parts) - set(policy.OET_SUBTESTS))
-    missing = [s for s in policy.OET_SUBTESTS if s not in attempt.parts]
-    if unknown or missing:
-        errors.append(FieldError(f"{field}.parts", "needs the four OET sub-tests and nothing else",
-                                 given=", ".join(sorted(attempt.parts)), allowed=", ".join(policy.OET_SUBTESTS)))
+    if not _has_exactly(field, attempt.parts, policy.OET_SUBTESTS, "the four OET sub-tests", errors):
         return None
     grades = {}
     for subtest in policy.OET_SUBTESTS:
