@@ -49,6 +49,9 @@ _REGISTERED: set[str] = set()
 # under that name (the first registration's, as with durable_rules' own actions).
 _HANDLES: dict[str, int] = {}
 _CONCLUSIONS: dict[str, "dict[str, _Conclusions | None]"] = {}
+# The fact types some pattern requires, when every pattern requires one (else None): a fact of
+# any other type cannot match, so asserting it only earns "not handled" and is skipped.
+_MATCHED_TYPES: dict[str, "set[str] | None"] = {}
 _SESSION_IDS = itertools.count(1)
 
 # The internal rule every session fires once, so durable_rules can delete the session safely.
@@ -121,11 +124,16 @@ _RULES_OK, _NOT_HANDLED, _OBSERVED, _DEFERRED = 0, 1, 2, 3
 
 
 class _Conclusions:
-    """One rule's conclusion facts, encoded once; only the session id changes per evaluation."""
+    """One rule's conclusion facts, encoded once; only the session id changes per evaluation.
 
-    def __init__(self, rule: Rule):
+    `asserted[i]` says whether conclusion i can match any pattern at all; one that cannot (a red
+    flag, an action: read from the trace, never by a rule) is encoded but not asserted, which is
+    what asserting it came to (durable_rules answers "not handled")."""
+
+    def __init__(self, rule: Rule, matched_types: set[str] | None = None):
         self.rule_id = rule.id
         self.raw = [dict(conclusion) for conclusion in rule.then]
+        self.asserted = [matched_types is None or c.get("t") in matched_types for c in self.raw]
         try:
             # {"t": ..., ..., "rule": id} with the session id appended as the last field.
             self.heads: list[str] | None = [
@@ -181,9 +189,11 @@ class Engine:
             except Exception as exc:  # the C engine rejects a malformed condition here
                 raise EngineError(f"the rules do not compile in durable_rules: {exc}") from exc
             _HANDLES[self.name] = _host().get_ruleset(self.name)._handle
+            matched = _matched_types(definition)
             conclusions: dict[str, _Conclusions | None] = {
-                rule_id: _Conclusions(self.rules[rule_id]) for rule_id in self.definition
+                rule_id: _Conclusions(self.rules[rule_id], matched) for rule_id in self.definition
             }
+            _MATCHED_TYPES[self.name] = matched
             conclusions[_SESSION_RULE] = None
             _CONCLUSIONS[self.name] = conclusions
             _REGISTERED.add(self.name)
@@ -197,9 +207,12 @@ class Engine:
         with _LOCK:
             handle = _HANDLES[self.name]
             conclusions = _CONCLUSIONS[self.name]
+            matched = _MATCHED_TYPES[self.name]
             try:
                 self._assert(handle, _ENCODE({"t": SESSION_OPEN, "sid": sid}), sid, conclusions, fired, failures)
                 for one in facts:
+                    if matched is not None and one.get("t") not in matched:
+                        continue  # no pattern looks at this type: durable_rules would answer "not handled"
                     self._assert(handle, _ENCODE(dict(one, sid=sid)), sid, conclusions, fired, failures)
             finally:
                 try:
@@ -229,10 +242,12 @@ class Engine:
             if rule_id != _SESSION_RULE:
                 fired.append(rule_id)
                 try:
-                    for fact_json in conclusions[rule_id].encoded(sid):
+                    rule_conclusions = conclusions[rule_id]
+                    for fact_json, asserted in zip(rule_conclusions.encoded(sid), rule_conclusions.asserted):
                         # NOT_HANDLED: no rule consumes it (the pipeline reads it from the trace);
                         # OBSERVED: the same rule concluded the same fact again: once is enough.
-                        durable_rules_engine.assert_fact(handle, fact_json)
+                        if asserted:
+                            durable_rules_engine.assert_fact(handle, fact_json)
                 except Exception as exc:  # noqa: BLE001 - surfaced as EngineError once the session ends
                     failures.append(f"exception caught {exc}")
             message = durable_rules_engine.complete_and_start_action(handle, state_offset)
@@ -248,6 +263,37 @@ def _action_name(message: str) -> str:
         if end > 2:
             return message[2:end]
     return next(iter(json.loads(message)))
+
+
+def _matched_types(definition: dict[str, Any]) -> set[str] | None:
+    """The fact types the rule set's patterns require, or None when some pattern does not pin its
+    fact's type (then any fact might match, and every fact is asserted)."""
+    found: set[str] = set()
+    for compiled in definition.values():
+        if set(compiled) - {"all", "pri", "run"}:
+            return None
+        for pattern in compiled.get("all", ()):
+            if not isinstance(pattern, dict) or len(pattern) != 1:
+                return None
+            (condition,) = pattern.values()
+            kind = _required_type(condition)
+            if kind is None:
+                return None
+            found.add(kind)
+    return found
+
+
+def _required_type(condition: Any) -> str | None:
+    if not isinstance(condition, dict):
+        return None
+    if isinstance(condition.get("t"), str):
+        return condition["t"]
+    parts = condition.get("$and")
+    if len(condition) == 1 and isinstance(parts, list):
+        for part in parts:
+            if isinstance(part, dict) and len(part) == 1 and isinstance(part.get("t"), str):
+                return part["t"]
+    return None
 
 
 def _fact_types(definition: dict[str, Any]) -> set[str]:

@@ -11,6 +11,7 @@ import json
 import string
 import _string
 import threading
+from collections.abc import Mapping as _AbcMapping  # isinstance against typing.Mapping is slower
 from datetime import date
 from typing import Any, Mapping, Sequence
 
@@ -39,7 +40,7 @@ class _FactView:
 
     def __getattr__(self, name: str) -> Any:
         value = self._data.get(name, "?")
-        return _FactView(value) if isinstance(value, Mapping) else value
+        return _FactView(value) if isinstance(value, _AbcMapping) else value
 
     def __format__(self, spec: str) -> str:
         return "?"
@@ -153,6 +154,7 @@ class Pipeline:
         self.rules: tuple[Rule, ...] = tuple(FRAMEWORK_RULES) + tuple(registry.rules)
         self.engine = Engine(self.rules)
         self.rules_version = self._version()
+        self._reason_fields: dict[str, dict[str, Any]] = {}  # rule id -> the Reason fields fixed by the rule
 
     def _version(self) -> str:
         payload = {
@@ -216,10 +218,17 @@ class Pipeline:
 
         for firing in firings:
             rule = firing.rule
+            fixed = self._reason_fields.get(rule.id)
+            if fixed is None or fixed["_rule"] is not rule:
+                fixed = self._reason_fields[rule.id] = {
+                    "_rule": rule, "rule": rule.id, "title": rule.title, "source": _source_url(rule.source),
+                    "source_title": rule.source.title, "effective": rule.effective,
+                    "effective_note": _effective_note(rule), "confidence": rule.confidence,
+                }
             reasons.append(Reason(
-                rule=rule.id, title=rule.title, text=render(rule.text, views),
-                source=_source_url(rule.source), source_title=rule.source.title,
-                effective=rule.effective, effective_note=_effective_note(rule), confidence=rule.confidence,
+                rule=fixed["rule"], title=fixed["title"], text=render(rule.text, views),
+                source=fixed["source"], source_title=fixed["source_title"], effective=fixed["effective"],
+                effective_note=fixed["effective_note"], confidence=fixed["confidence"],
             ))
             for conclusion in rule.then:
                 kind = conclusion["t"]

@@ -142,9 +142,8 @@ class Registry:
         rules: list[Rule] = []
         specialties: list[Specialty] = []
         try:
-            for hook_name, found in (("retake_register_exams", exams), ("retake_register_rules", rules),
-                                     ("retake_register_specialties", specialties)):
-                self._call_register(name, hook_name, found)
+            self._call_registration_hooks(name, {"retake_register_exams": exams, "retake_register_rules": rules,
+                                                 "retake_register_specialties": specialties})
             problems = self._check(name, exams, rules, specialties)
             if problems:
                 raise ValueError("; ".join(problems))
@@ -176,23 +175,26 @@ class Registry:
                 return impl
         return None
 
-    def _call_register(self, plugin_name: str, hook_name: str, found: list[Any]) -> None:
-        """One registration hook, bounded by the time limit. Once the limit has passed, anything the
-        hook still registers from its abandoned thread is ignored."""
-        open_ = [True]
+    def _call_registration_hooks(self, plugin_name: str, found: dict[str, list[Any]]) -> None:
+        """A plugin's registration hooks, in order, in one thread bounded by the time limit. Once the
+        limit has passed, anything the hooks still register from the abandoned thread is ignored."""
+        state = {"open": True, "hook": ""}
 
-        def register(item: Any) -> None:
-            if open_[0]:
-                found.append(item)
+        def call() -> None:
+            for hook_name, items in found.items():
+                state["hook"] = hook_name
 
-        def call() -> Any:
-            return self._call_one(plugin_name, hook_name, register=register)
+                def register(item: Any, items: list[Any] = items) -> None:
+                    if state["open"]:
+                        items.append(item)
+
+                self._call_one(plugin_name, hook_name, register=register)
 
         try:
-            call_in_thread(call, (), self.register_timeout, hook_name)
+            call_in_thread(call, (), self.register_timeout, f"{plugin_name}-registration")
         except HookTimedOut as exc:
-            open_[0] = False
-            raise TimeoutError(f"{hook_name} {exc}") from None
+            state["open"] = False
+            raise TimeoutError(f"{state['hook']} {exc}") from None
 
     def _check(self, name: str, exams: list[ExamSpec], rules: list[Rule], specialties: list[Specialty]) -> list[str]:
         problems: list[str] = []

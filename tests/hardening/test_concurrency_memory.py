@@ -13,34 +13,14 @@ from typing import Any
 
 import pytest
 
-from core.errors import ProfileError
 from core.pipeline import default_pipeline
-from core.testing.samples import sample_profiles
 
 AS_OF = date(2026, 11, 25)
-STANCES = ("yes", "no", "unknown")
 
 
-def cohort() -> list[dict[str, Any]]:
-    """Valid profiles for every loaded exam, in each programs' stance (a few dozen distinct cases)."""
+def test_eight_threads_get_the_serial_verdicts(cohort: list[dict[str, Any]]):
     pipeline = default_pipeline()
-    found = []
-    for exam in sorted(pipeline.registry.exams.values(), key=lambda e: e.id):
-        specialty = sorted(pipeline.registry.specialties(exam.country))[0]
-        for sample in sample_profiles(exam, AS_OF, specialty, exam.country):
-            for stance in STANCES:
-                profile = {**sample.profile, "programs_accept_retakes": stance}
-                try:
-                    pipeline.evaluate(profile, AS_OF)
-                except ProfileError:
-                    continue
-                found.append(profile)
-    return found
-
-
-def test_eight_threads_get_the_serial_verdicts():
-    pipeline = default_pipeline()
-    profiles = cohort()
+    profiles = cohort
     assert len(profiles) >= 30
     per_thread = 1_000
     jobs = [[profiles[(t * 7 + i) % len(profiles)] for i in range(per_thread)] for t in range(8)]
@@ -60,7 +40,7 @@ MEMORY_SCRIPT = textwrap.dedent("""
     import json, sys
     from datetime import date
     sys.path.insert(0, sys.argv[1])
-    from test_concurrency_memory import AS_OF, cohort
+    from conftest import AS_OF, make_cohort
     from core.pipeline import default_pipeline
 
     def rss_mb():
@@ -70,7 +50,7 @@ MEMORY_SCRIPT = textwrap.dedent("""
                     return int(line.split()[1]) / 1024
 
     pipeline = default_pipeline()
-    profiles = cohort()
+    profiles = make_cohort()
     marks = {}
     for index in range(100_000):
         pipeline.evaluate(profiles[index % len(profiles)], AS_OF)
