@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -609,18 +611,45 @@ def dashboard(
         script_args = ["--", "--example", example]
     # Nothing the user enters leaves the machine: Streamlit's usage statistics are off. Uploads are
     # capped well above a 10,000-row batch file; a profile upload is capped again by core.loading.
+    # Streamlit always runs headless: otherwise its first start on a new machine stops to ask for an
+    # e-mail address on stdin (and fails without one). We open the browser ourselves once it answers.
+    # It listens on localhost only (pass --server.address to change that), which also keeps Streamlit
+    # from asking an outside service for this machine's public address.
     command = [sys.executable, "-m", "streamlit", "run", "--server.port", str(port),
-               "--server.headless", "true" if headless else "false",
+               "--server.headless", "true", "--server.address", "localhost",
                "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
                "--client.toolbarMode", "minimal", *ctx.args, spec.origin, *script_args]
-    _say(f"starting the dashboard on http://localhost:{port} (Ctrl-C stops it)")
+    url = f"http://localhost:{port}"
+    _say(f"starting the dashboard on {url} (Ctrl-C stops it)")
+    stopped = threading.Event()
+    if not headless:
+        threading.Thread(target=_open_when_ready, args=(url, stopped), daemon=True).start()
     try:
         code = subprocess.call(command, env=env)
     except KeyboardInterrupt:
         code = 0
     except OSError as exc:
         _fail(f"cannot start streamlit: {exc}", EXIT_INTERNAL)
+    finally:
+        stopped.set()
     raise typer.Exit(code)
+
+
+def _open_when_ready(url: str, stopped: threading.Event, wait_seconds: float = 60.0) -> None:
+    """Open the user's browser on `url` once the local server answers its health check."""
+    import urllib.request
+    import webbrowser
+
+    deadline = time.monotonic() + wait_seconds
+    while not stopped.is_set() and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    webbrowser.open(url)
+                    return
+        except OSError:
+            pass
+        stopped.wait(0.5)
 
 
 @app.command("new-plugin")

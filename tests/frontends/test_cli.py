@@ -442,13 +442,29 @@ def test_dashboard_runs_streamlit_on_the_installed_file(runner, monkeypatch, tmp
     assert script.is_absolute() and script.parent.name == "frontends"
     assert script == Path(resources.files("frontends").joinpath("dashboard.py"))
     assert command[command.index("--server.port") + 1] == "8765"
-    assert command[command.index("--server.headless") + 1] == "true"
-    assert command.index("--server.address") < command.index(str(script))
+    assert command[command.index("--server.headless") + 1] == "true"  # never Streamlit's e-mail prompt
+    assert command[command.index("--server.address") + 1] == "localhost"  # our default…
+    user_choice = len(command) - 1 - command[::-1].index("--server.address")
+    assert command[user_choice + 1] == "127.0.0.1" and user_choice < command.index(str(script))  # …the user's wins
     assert command[-3:] == ["--", "--example", EXAMPLE]
     assert env["RETAKE_EXAMPLE"] == EXAMPLE
     # Nothing leaves the machine, and uploads are capped.
     assert command[command.index("--browser.gatherUsageStats") + 1] == "false"
     assert command[command.index("--server.maxUploadSize") + 1] == "10"
+
+
+def test_dashboard_without_headless_still_runs_streamlit_headless_and_opens_the_browser(runner, monkeypatch):
+    # On a new machine a non-headless Streamlit stops at an e-mail prompt on stdin; the CLI always
+    # runs it headless and opens the browser itself once the server answers.
+    from frontends import cli
+
+    calls, opened = [], []
+    monkeypatch.setattr(subprocess, "call", lambda command, env=None: calls.append(command) or 0)
+    monkeypatch.setattr(cli, "_open_when_ready", lambda url, stopped: opened.append(url))
+    assert _run(runner, "dashboard", "--port", "8766").exit_code == 0
+    (command,) = calls
+    assert command[command.index("--server.headless") + 1] == "true"
+    assert opened == ["http://localhost:8766"]
 
 
 def test_dashboard_passes_on_streamlit_exit_code(runner, monkeypatch):
