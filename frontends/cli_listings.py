@@ -1,0 +1,169 @@
+"""The listing commands: `retake exams`, `specialties`, `rules` and `plugins` (a table, or JSON with --json)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Optional
+
+import typer
+
+from frontends.cli_common import _emit_json, _fail, _handled, _json_errors, _parse_day, _registry, _warn_load_errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from core.plugins import Registry
+
+
+def _value_on(values: Any, day: date) -> Any:
+    if values is None:
+        return None
+    try:
+        return values.value_at(day)
+    except LookupError:
+        return None
+
+
+def _source_dict(source: Any) -> dict[str, str]:
+    return {"title": source.title, "url": source.url}
+
+
+def _print_table(title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]],
+                 styles: dict[str, str] | None = None, flexible: str | None = None) -> None:
+    from frontends import cli_render
+
+    cli_render.console().print(cli_render.listing(title, columns, rows, styles, flexible))
+
+
+def exams(
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list on stdout."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Show the values in force on this day."),
+) -> None:
+    """List the exams the installed plugins provide, with the policy values in force."""
+    _json_errors(as_json)
+    day = _parse_day(as_of)
+    registry = _registry()
+    rows = []
+    for exam in sorted(registry.exams.values(), key=lambda e: e.id):
+        scale = exam.scale_on(day)
+        rows.append({
+            "id": exam.id, "name": exam.name, "country": exam.country, "authority": exam.authority,
+            "plugin": exam.plugin,
+            "scale": None if scale is None else {"low": scale.low, "high": scale.high, "unit": scale.unit},
+            "pass_mark": _value_on(exam.pass_mark, day), "pass_mark_per_sitting": exam.pass_mark_per_sitting,
+            "attempt_limit": _value_on(exam.attempt_limit, day), "retake_after_pass": exam.retake_after_pass,
+            "retakes_common": exam.retakes_common,
+            "discontinued": exam.discontinued.isoformat() if exam.discontinued else None,
+            "sources": [_source_dict(s) for s in exam.sources],
+        })
+    if as_json:
+        _emit_json(rows)
+        return
+    for row in rows:
+        scale = row["scale"]
+        row["scale_text"] = f"{scale['low']:g}-{scale['high']:g}" if scale else "pass/fail"
+        row["pass_text"] = "per sitting" if row["pass_mark_per_sitting"] else row["pass_mark"]
+        row["name_text"] = f"{row['name']} ({row['country']}, plugin {row['plugin']})"
+    _print_table(f"Exams (policy in force on {day.isoformat()})",
+                 [("id", "Exam id"), ("name_text", "Name"), ("scale_text", "Scale"), ("pass_text", "Pass mark"),
+                  ("attempt_limit", "Attempts"), ("retake_after_pass", "Retake after pass")],
+                 rows, {"id": "bold cyan"}, flexible="name_text")
+    _warn_load_errors(registry)
+
+
+def specialties(
+    country: Optional[str] = typer.Option(None, "--country", help="Only this target country's list (ISO code, e.g. US)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list on stdout."),
+) -> None:
+    """List target specialties with their competitiveness for IMGs (0-100, higher is harder)."""
+    from core.context import tier_of
+    from core.model import COUNTRY_ALIASES
+
+    _json_errors(as_json)
+    registry = _registry()
+    if country is not None:
+        code = COUNTRY_ALIASES.get(country.strip().upper(), country.strip().upper())
+        if len(code) != 2 or not code.isalpha():
+            _fail(f"--country: {country!r} is not a country code", allowed="ISO 3166 alpha-2, e.g. US, GB (or UK), CA")
+        found = sorted(registry.specialties(code).values(), key=lambda s: (s.competitiveness, s.id))
+    else:
+        found = sorted(registry.all_specialties(), key=lambda s: (s.country or "", s.competitiveness, s.id))
+    rows = [{
+        "id": s.id, "name": s.name, "competitiveness": s.competitiveness, "tier": tier_of(s.competitiveness),
+        "country": s.country, "source": _source_dict(s.source), "note": s.note,
+    } for s in found]
+    if as_json:
+        _emit_json(rows)
+        return
+    for row in rows:
+        row["name_text"] = row["name"] + (f" ({row['country']})" if row["country"] and country is None else "")
+        row["name_text"] += f"\n{row['note']}" if row["note"] else ""
+    title = f"Specialties for {code}" if country is not None else "Specialties (defaults for every country, then country overrides)"
+    _print_table(title, [("id", "Specialty id"), ("name_text", "Name"), ("competitiveness", "Index (0-100)"),
+                         ("tier", "Tier")], rows, {"id": "bold cyan"}, flexible="name_text")
+
+
+def _rule_plugins(registry: "Registry") -> dict[str, str]:
+    """Which plugin registered each rule (the registry keeps plugin rules in load order)."""
+    owners: dict[str, str] = {}
+    position = 0
+    for info in registry.plugins:
+        if not info.ok:
+            continue
+        for rule in registry.rules[position:position + info.rules]:
+            owners[rule.id] = info.name
+        position += info.rules
+    return owners
+
+
+def rules(
+    exam: Optional[str] = typer.Option(None, "--exam", metavar="ID",
+                                       help="Only the rules that can fire for this exam: the framework's and its plugin's."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list on stdout."),
+) -> None:
+    """List every rule: id, title, source, effective dates and confidence."""
+    from core.framework import FRAMEWORK_RULES
+
+    _json_errors(as_json)
+    registry = _registry()
+    owners = _rule_plugins(registry)
+    every = [(rule, "framework") for rule in FRAMEWORK_RULES]
+    every += [(rule, owners.get(rule.id, rule.id.split(".", 1)[0])) for rule in registry.rules]
+    if exam is not None:
+        with _handled(as_json, rename={"exam": "--exam"}):
+            spec = registry.exam(exam)
+        every = [(rule, owner) for rule, owner in every if owner in ("framework", spec.plugin)]
+    rows = [{
+        "id": rule.id, "title": rule.title, "plugin": owner, "source": rule.source.url or rule.source.title,
+        "source_title": rule.source.title,
+        "effective": rule.effective.isoformat() if rule.effective else None,
+        "until": rule.until.isoformat() if rule.until else None,
+        "effective_note": getattr(rule, "effective_note", ""),
+        "confidence": rule.confidence, "priority": rule.priority,
+    } for rule, owner in every]
+    if as_json:
+        _emit_json(rows)
+        return
+    for row in rows:
+        row["when"] = (row["effective"] or row["effective_note"] or "-") + (f" until {row['until']}" if row["until"] else "")
+        row["rule_text"] = f"{row['id']}\n{row['title']}\n{row['source']}"
+    title = f"Rules for {exam}" if exam else "Rules"
+    _print_table(f"{title} ({len(rows)})", [("rule_text", "Rule id / title / source"), ("plugin", "Plugin"),
+                                            ("when", "Effective"), ("confidence", "Confidence")],
+                 rows, flexible="rule_text")
+
+
+def plugins(as_json: bool = typer.Option(False, "--json", help="Print a JSON list on stdout.")) -> None:
+    """List the installed plugins: name, version, exams, and any load error."""
+    _json_errors(as_json)
+    registry = _registry()
+    rows = [info.to_dict() for info in registry.plugins]
+    if as_json:
+        _emit_json(rows)
+        return
+    for row in rows:
+        row["status"] = "ok" if row["error"] is None else "FAILED (below)"
+    _print_table("Plugins", [("name", "Name"), ("version", "Version"), ("origin", "Origin"), ("exams", "Exams"),
+                             ("rules", "Rules"), ("specialties", "Specialties"), ("status", "Status")],
+                 rows, {"name": "bold cyan"})
+    for row in rows:
+        if row["error"] is not None:
+            typer.echo(f"{row['name']}: {row['error']}")
