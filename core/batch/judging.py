@@ -1,0 +1,87 @@
+"""Judging batch rows: every row through `Pipeline.evaluate`, one flat record out per row, never a lost row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable, Iterator, Mapping
+
+from core.batch.reading import Row
+from core.batch.schema import Format, column_name
+from core.errors import FieldError, ProfileError, RetakeError
+
+
+@dataclass
+class BatchStats:
+    """Counts kept while judging: every row lands in exactly one of the three."""
+
+    judged: int = 0
+    input_errors: int = 0  # the row's data was wrong (its `error` names the field)
+    internal_errors: int = 0  # a plugin or the engine failed on the row
+
+    @property
+    def rows(self) -> int:
+        return self.judged + self.input_errors + self.internal_errors
+
+
+def _describe(error: ProfileError, csv_names: bool) -> str:
+    parts = []
+    for one in error.errors:
+        if csv_names and one.field:
+            one = FieldError(column_name(one.field), one.message, one.given, one.allowed)
+        parts.append(str(one))
+    return "; ".join(parts)
+
+
+def _empty_record(row: int, raw: Any) -> dict[str, Any]:
+    exam = raw.get("exam") if isinstance(raw, Mapping) else None
+    return {
+        "row": row, "exam": exam if isinstance(exam, str) else None, "decision": None, "outcome": None,
+        "can_retake": None, "earliest_date": None, "attempts_used": None, "attempts_left": None,
+        "band": None, "red_flags": [], "error": None,
+    }
+
+
+def judge_rows(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, fmt: Format | None = None,
+               stats: BatchStats | None = None) -> Iterator[dict[str, Any]]:
+    """One flat record per input row, in order (see OUTPUT_COLUMNS); `error` names the field.
+
+    `fmt="csv"` names fields by their CSV column (`attempt1_score`) instead of the profile path.
+    `stats`, when given, counts judged rows, input errors and internal faults.
+    """
+    if pipeline is None:
+        from core.pipeline import default_pipeline
+
+        pipeline = default_pipeline()
+    stats = stats if stats is not None else BatchStats()
+    csv_names = fmt == "csv"
+    for row, raw in rows:
+        record = _empty_record(row, raw)
+        if isinstance(raw, ProfileError):
+            record["error"] = _describe(raw, csv_names)
+            stats.input_errors += 1
+            yield record
+            continue
+        try:
+            verdict = pipeline.evaluate(raw, as_of)
+        except ProfileError as exc:
+            record["error"] = _describe(exc, csv_names)
+            stats.input_errors += 1
+        except RetakeError as exc:  # PluginError / EngineError: the row is kept, the fault is named
+            record["error"] = f"internal fault: {exc}"
+            stats.internal_errors += 1
+        except Exception as exc:  # noqa: BLE001 - never lose a row to a bug; the CLI exits 1
+            record["error"] = f"internal fault: {type(exc).__name__}: {exc}"
+            stats.internal_errors += 1
+        else:
+            eligibility = verdict.eligibility
+            record.update(
+                exam=verdict.exam, decision=verdict.decision, outcome=verdict.outcome,
+                can_retake=eligibility.can_retake,
+                earliest_date=eligibility.earliest_date.isoformat() if eligibility.earliest_date else None,
+                attempts_used=eligibility.attempts_used, attempts_left=eligibility.attempts_left,
+                band=verdict.band.id if verdict.band else None,
+                red_flags=[flag.id for flag in verdict.red_flags],
+            )
+            stats.judged += 1
+        yield record
