@@ -37,10 +37,8 @@ from core.exams import ExamSpec
 from core.pipeline import Pipeline
 from core.plugins import ENTRY_POINT_GROUP, Registry, build_registry
 from core.rules import Rule
-from core.testing.checks import (
-    blocked_by_codes, check_bands, check_dated_values, check_exam_specs, check_rules, check_rules_compile,
-    check_sources, check_specialties, core_fact_fields,
-)
+from core.testing.checks import check_bands, check_dated_values, check_exam_specs, check_sources, check_specialties
+from core.testing.rule_checks import blocked_by_codes, check_rules, check_rules_compile, core_fact_fields
 from core.testing.samples import Sample, check_verdict, run_samples, sample_profiles
 
 DEFAULT_AS_OF = date(2026, 6, 1)  # a fixed day: contract results never depend on the clock
@@ -153,7 +151,7 @@ def check_plugin(
 
 
 def _plugin_types(rule: Rule, name: str) -> set[str]:
-    from core.testing.checks import _pattern_types
+    from core.testing.rule_checks import _pattern_types
 
     return {kind for pattern in rule.when.values() for kind in _pattern_types(pattern) if kind.startswith(f"{name}.")}
 
