@@ -172,7 +172,6 @@ class Engine:
         self.definition = {r.id: compile_rule(r) for r in rules}
         digest = hashlib.sha256(json.dumps(self.definition, sort_keys=True, default=str).encode()).hexdigest()
         self.name = f"retake-{digest[:16]}"
-        self.fact_types = _fact_types(self.definition)
         self._register()
 
     def _register(self) -> None:
@@ -294,24 +293,6 @@ def _required_type(condition: Any) -> str | None:
             if isinstance(part, dict) and len(part) == 1 and isinstance(part.get("t"), str):
                 return part["t"]
     return None
-
-
-def _fact_types(definition: dict[str, Any]) -> set[str]:
-    found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "t" and isinstance(value, str):
-                    found.add(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(definition)
-    return found
 
 
 def session_exists(engine: Engine, sid: str) -> bool:
