@@ -34,6 +34,15 @@ def months_between(start: date, end: date) -> int:
     return months
 
 
+def months_until(start: date, end: date) -> int:
+    """Whole calendar months from `start` until `end`, rounded up (0 when `end` is not later):
+    how many months of waiting are left."""
+    if end <= start:
+        return 0
+    months = months_between(start, end)
+    return months + 1 if add_months(start, months) < end else months
+
+
 def days_between(start: date, end: date) -> int:
     return (end - start).days
 

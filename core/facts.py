@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from core.context import SETTING_BUMP, Specialty, tier_of
-from core.dates import add_months
+from core.dates import months_until
 from core.engine import clock_fact
 from core.exams import Assessment, Band
 from core.model import Profile
@@ -38,16 +38,6 @@ def _band_fact(kind: str, band: Band) -> dict[str, Any]:
         "t": kind, "key": band.id, "label": band.label, "rank": band.rank, "fits_up_to": band.fits_up_to,
         "basis": band.basis, "heuristic": band.heuristic,
     }
-
-
-def months_until(start: date, end: date) -> int:
-    """Whole months, rounded up, from `start` until `end` (0 when `end` is not later)."""
-    if end <= start:
-        return 0
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if add_months(start, months) < end:
-        months += 1
-    return max(months, 0)
 
 
 def build_facts(profile: Profile, assessment: Assessment, specialty: Specialty, as_of: date) -> list[dict[str, Any]]:

@@ -47,3 +47,21 @@ def test_add_months_never_moves_past_the_target_month(start, months):
     assert (moved.year * 12 + moved.month) - (start.year * 12 + start.month) == months
     assert moved.day <= start.day
     assert months_between(start, moved) == months
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2026, 11, 25), date(2026, 11, 25), 0),
+        (date(2026, 11, 25), date(2026, 11, 1), 0),
+        (date(2026, 11, 25), date(2026, 11, 26), 1),   # any part of a month counts as a month
+        (date(2026, 11, 25), date(2026, 12, 25), 1),
+        (date(2026, 11, 25), date(2026, 12, 26), 2),
+        (date(2025, 1, 31), date(2025, 2, 28), 1),     # month end
+        (date(2024, 1, 31), date(2024, 3, 1), 2),      # leap February
+    ],
+)
+def test_months_until_rounds_up(start, end, expected):
+    from core.dates import months_until
+
+    assert months_until(start, end) == expected
