@@ -16,6 +16,7 @@ from pluggy import HookimplMarker, HookspecMarker
 if TYPE_CHECKING:  # pragma: no cover - imports for the type hints only
     from core.context import Specialty
     from core.exams import Assessment, ExamSpec
+    from core.candidate import Candidate
     from core.model import Profile
     from core.rules import Rule
 
@@ -61,16 +62,25 @@ def retake_register_specialties(register: "Callable[[Specialty], None]") -> None
 
 
 @hookspec(firstresult=True)
-def retake_assess(exam: "ExamSpec", profile: "Profile", as_of: date) -> "Assessment | None":
+def retake_assess(
+    exam: "ExamSpec", profile: "Profile", as_of: date, candidate: "Candidate"
+) -> "Assessment | None":
     """Judge one profile's attempts at one of this plugin's exams, as of a given day.
 
-    Core calls only the plugin that registered `exam`. Do plain arithmetic here: judge each
-    attempt against the pass mark in force on its date, count attempts, compute the earliest
-    retake date and deadlines, place the score in a band. Leave the judgement to rules.
+    Core calls only the plugin that registered `exam` (through pluggy, so `firstresult` holds).
+    Do plain arithmetic here: judge each attempt against the pass mark in force on its date, count
+    attempts, compute the earliest retake date and deadlines, place the score in a band. Leave the
+    judgement to rules.
 
     :param exam: the ExamSpec this plugin registered.
-    :param profile: the validated profile; `profile.exam == exam.id`.
+    :param profile: the validated one-exam view; `profile.exam == exam.id`.
     :param as_of: the day the verdict is for (never read the clock).
+    :param candidate: the whole person (`core.candidate.Candidate`): every exam they listed, sat or
+        still to sit (`candidate.attempts_at("usmle-step1")`, `candidate.has("plab1")`), with the
+        shared target, application and exceptions. Read it for rules across exams (USMLE's limit
+        over every Step, English evidence on the PLAB 1 date); a one-exam profile is a candidate
+        with one exam. Since 0.2. pluggy passes a hookimpl only the arguments it names, so an
+        implementation written for 0.1 (`exam, profile, as_of`) keeps working unchanged.
     :returns: an `Assessment`. Raise `core.ProfileError` for input your exam cannot accept
         (e.g. a PLAB 1 score without its sitting's pass mark), naming the field.
 

@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pluggy
 
 from core import hookspecs
+from core.candidate import Candidate
 from core.context import DEFAULT_SPECIALTIES, Specialty
 from core.errors import PluginError, ProfileError
 from core.exams import Assessment, ExamSpec
@@ -106,6 +107,7 @@ class Registry:
         self.exams: dict[str, ExamSpec] = {}
         self.rules: list[Rule] = []
         self._specialties: list[Specialty] = list(DEFAULT_SPECIALTIES)
+        self._assess_callers: dict[str, tuple[frozenset[int], Any]] = {}  # plugin -> (registered set, caller)
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -265,16 +267,20 @@ class Registry:
                 allowed=", ".join(sorted(available)),
             ) from None
 
-    def assess(self, exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
-        """Ask the plugin that owns `exam` to assess the profile. Input errors pass through."""
+    def assess(self, exam: ExamSpec, profile: Profile, as_of: date, candidate: Candidate | None = None) -> Assessment:
+        """Ask the plugin that owns `exam` to assess the profile. Input errors pass through.
+
+        The hook is called through pluggy, limited to the owning plugin (so `firstresult` and
+        pluggy's argument matching hold: an implementation naming only `exam, profile, as_of`
+        is called without `candidate`). `candidate` defaults to the one-exam candidate the
+        profile stands for.
+        """
+        if candidate is None:
+            candidate = Candidate.from_profile(profile)
+        caller = self._assess_caller(exam.plugin)
         try:
-            impl = self._impl(exam.plugin, "retake_assess")
-            if impl is None:
-                result = None
-            else:
-                given = {"exam": exam, "profile": profile, "as_of": as_of}
-                result = call_with_deadline(impl.function, tuple(given[arg] for arg in impl.argnames),
-                                            self.assess_timeout)
+            result = call_with_deadline(
+                lambda: caller(exam=exam, profile=profile, as_of=as_of, candidate=candidate), (), self.assess_timeout)
         except ProfileError:
             raise
         except HookTimedOut as exc:
@@ -285,6 +291,18 @@ class Registry:
             raise PluginError(exam.plugin, f"assessing {exam.id}",
                               f"retake_assess returned {type(result).__name__}, not an Assessment")
         return result
+
+    def _assess_caller(self, plugin_name: str) -> Any:
+        """`retake_assess` restricted to one plugin's implementation, cached per registered set."""
+        registered = frozenset(map(id, self.pm.get_plugins()))
+        cached = self._assess_callers.get(plugin_name)
+        if cached is not None and cached[0] == registered:
+            return cached[1]
+        owner = self.pm.get_plugin(plugin_name)
+        others = [p for p in self.pm.get_plugins() if p is not owner]
+        caller = self.pm.subset_hook_caller("retake_assess", remove_plugins=others)
+        self._assess_callers[plugin_name] = (registered, caller)
+        return caller
 
 
 def build_registry(
