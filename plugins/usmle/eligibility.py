@@ -60,23 +60,35 @@ def _no_attempt_after_pass(exam: ExamSpec, judged: list[JudgedAttempt], profile:
         )
 
 
+def standard_fact(exam: ExamSpec, scored: JudgedAttempt) -> dict:
+    """The pass standard a scored sitting was judged by, with its date and how sure the source is."""
+    mark = scored.pass_mark
+    firm = mark.confidence in ("high", "medium-high")
+    since = "long-standing" if mark.effective == policy.LONG_STANDING else f"in force from {mark.effective.isoformat()}"
+    detail = f"{since}; {mark.note[0].lower()}{mark.note[1:]}" if mark.note else since
+    return {"t": "usmle.standard", "exam": exam.id, "value": mark.value, "effective": mark.effective.isoformat(),
+            "sitting": scored.date.isoformat(), "score": scored.score, "passed": scored.passed, "firm": firm,
+            "confidence": mark.confidence, "detail": detail, "source": mark.source.title}
+
+
 def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     _whole_scores(profile)
     judged = judge_attempts(exam, profile.attempts)
     _no_attempt_after_pass(exam, judged, profile)
 
-    limit = exam.attempt_limit.at(as_of)
+    # No attempt limit was in force before 2012-01-01 (`policy.ATTEMPTS` starts then).
+    limit = exam.attempt_limit.value_at(as_of) if exam.attempt_limit.in_force(as_of) else None
     used = len(judged)  # every sitting counts, incomplete ones included
     passing = first_pass(judged)
     expired = profile.exceptions.time_limit_expired and passing is not None
     passed = passing is not None and not expired
-    left = max(limit.value - used, 0)
+    left = None if limit is None else max(limit - used, 0)
     notes: list[str] = []
 
     if passed:
         eligibility = Eligibility(passed=True, can_retake=False, attempts_used=used, attempts_left=left,
                                   blocked_by="passed-final")
-    elif used >= limit.value:
+    elif limit is not None and used >= limit:
         eligibility = Eligibility(passed=False, can_retake=False, attempts_used=used, attempts_left=0,
                                   blocked_by="attempts-exhausted")
     else:
@@ -95,11 +107,14 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
 
     facts = [{
         "t": "usmle.record", "exam": exam.id, "attempts": used, "failures": sum(a.result == "fail" for a in judged),
-        "incompletes": sum(a.result == "incomplete" for a in judged), "limit": limit.value,
+        "incompletes": sum(a.result == "incomplete" for a in judged),
+        "limit": -1 if limit is None else limit, "has_limit": limit is not None,
         "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
         "waiting": bool(eligibility.earliest_date and eligibility.earliest_date > as_of),
         "time_limit_expired": expired,
     }]
+    if scored.pass_mark is not None and scored.score is not None:
+        facts.append(standard_fact(exam, scored))
     mean = policy.MATCHED_IMG_MEAN_2013.get(profile.target.specialty)
     if exam.id == "usmle-step2ck" and mean is not None and profile.target.country == "US":
         facts.append({"t": "usmle.match-context", "specialty": profile.target.specialty, "mean": mean,

@@ -17,19 +17,28 @@ INTERPRETATION = Source("USMLE Score Interpretation Guidelines", "https://www.us
 STEP2_HISTORY = Source("USMLE minimum passing score announcements (via ECFMG news and secondary pages)", "https://www.usmle.org/scores-transcripts")
 STEP2_2025 = Source("USMLE Step 2 CK passing score 218 (secondary pages only)", "https://www.usmle.org/scores-transcripts")
 STEP3_2024 = Source("USMLE Step 3 passing score 200 (secondary pages)", "https://www.usmle.org/scores-transcripts")
+STEP1_HISTORY = Source("USMLE 2022 performance data (the 194 to 196 increase); Wolters Kluwer and Blueprint notices "
+                       "of the 2018 change (Step 1 pass-mark history)", "https://www.usmle.org/performance-data")
+STEP3_HISTORY = Source("USMLE announcements of the Step 3 minimum passing score (196 from 2016; 198 for exams "
+                       "from 2020-01-01, announced 2019-12-09)", "https://www.usmle.org/announcements")
 SEED_BANDS = Source("Retake decision framework, section 1 (Step 2 CK score tiers for IMGs)", "seed/retake-decision-framework.txt")
 NRMP_2013 = Source("NRMP Charting Outcomes in the Match, 2013 (secondary summary): mean Step 2 CK of matched non-US IMGs", "https://www.nrmp.org/match-data-analytics/")
 
 LONG_STANDING = date(1900, 1, 1)  # "long-standing": in force before any date this product judges
 
 RETAKE_EXCEPTION = (
-    "The only exception: a state licensing board's time limit for completing the USMLE has "
-    "expired, and you can show the board's requirement."
+    "The only exception: a state licensing board's time limit for completing the USMLE has expired, and "
+    "the board shows that you applied for a licence there, met its other requirements and completed the "
+    "full USMLE sequence, Step 3 included. It can be asked for only after the time limit has expired."
 )
 
-# At most 4 attempts per Step (incomplete ones included) for applications from 2021-07-01; 6 before.
+# Attempt limits, by the day the application is judged: no limit before 2012-01-01; 6 per Step
+# for applications from 2012-01-01; 4 per Step (incomplete ones included) from 2021-07-01.
+# Before 2012 `ATTEMPTS.at` raises NotInForce, which eligibility reads as "no limit".
+SIX_ATTEMPT_ERA = date(2012, 1, 1)
 ATTEMPTS = DatedValues.of(
-    Dated(6, LONG_STANDING, ATTEMPT_LIMIT, note="6 attempts per Step before the July 2021 change"),
+    Dated(6, SIX_ATTEMPT_ERA, ECFMG_REPEAT_NEWS, confidence="medium-high",
+          note="6 attempts per Step for applications from 2012-01-01 to 2021-06-30; no limit before"),
     Dated(4, date(2021, 7, 1), ATTEMPT_LIMIT, note="4 attempts per Step, incomplete attempts included"),
     name="USMLE attempt limit",
 )
@@ -47,10 +56,15 @@ SCALE_3DIGIT = DatedValues.constant(THREE_DIGIT, INTERPRETATION, name="USMLE 3-d
 STEP1_PASS_FAIL_FROM = date(2022, 1, 26)
 STEP1_SCALE = DatedValues.of(Dated(THREE_DIGIT, LONG_STANDING, INTERPRETATION), until=STEP1_PASS_FAIL_FROM,
                              name="Step 1 3-digit scale")
+# Step 1 numeric pass marks, by test date. 196 took effect on 2022-01-26, the day pass/fail-only
+# reporting began, so no numeric score was ever judged by it: a 194 or 195 from 2018-01-01 to
+# 2022-01-25 was a pass.
 STEP1_PASS = DatedValues.of(
-    Dated(196.0, LONG_STANDING, STEP1_PF,
-          note="The last numeric Step 1 standard. Older sittings may have had a lower standard: give "
-               "the result for them."),
+    Dated(188.0, LONG_STANDING, STEP1_HISTORY, note="The standard before 2014"),
+    Dated(192.0, date(2014, 1, 1), STEP1_HISTORY),
+    Dated(194.0, date(2018, 1, 1), STEP1_HISTORY),
+    Dated(196.0, STEP1_PASS_FAIL_FROM, STEP1_HISTORY,
+          note="Raised the day pass/fail-only reporting began: the standard behind a pass/fail result"),
     name="Step 1 pass standard",
 )
 
@@ -66,9 +80,14 @@ STEP2CK_PASS = DatedValues.of(
     name="Step 2 CK pass standard",
 )
 
+# Step 3 pass marks, by test date. policies.md rates 196 and 198 high and 200 medium; it gives
+# no rating for the 190 before 2016, so it is kept at medium.
 STEP3_PASS = DatedValues.of(
-    Dated(198.0, LONG_STANDING, STEP3_2024, confidence="medium", note="The standard before 2024"),
-    Dated(200.0, date(2024, 1, 1), STEP3_2024, confidence="medium"),
+    Dated(190.0, LONG_STANDING, STEP3_HISTORY, confidence="medium",
+          note="The standard before 2016 (no confidence rating in policies.md)"),
+    Dated(196.0, date(2016, 1, 1), STEP3_HISTORY),
+    Dated(198.0, date(2020, 1, 1), STEP3_HISTORY, note="announced by the USMLE on 2019-12-09"),
+    Dated(200.0, date(2024, 1, 1), STEP3_2024, confidence="medium", note="Reported only by secondary pages"),
     name="Step 3 pass standard",
 )
 
@@ -107,7 +126,7 @@ COMMON = dict(
 
 EXAMS = (
     ExamSpec(
-        id="usmle-step1", name="USMLE Step 1", sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP1_PF),
+        id="usmle-step1", name="USMLE Step 1", sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP1_PF, STEP1_HISTORY),
         scale=STEP1_SCALE, pass_mark=STEP1_PASS,
         notes=("Pass/fail only for sittings on or after 2022-01-26; earlier sittings have a 3-digit score.",),
         **COMMON,
@@ -119,7 +138,8 @@ EXAMS = (
         big_gain=BIG_GAIN, small_gain=SMALL_GAIN, **COMMON,
     ),
     ExamSpec(
-        id="usmle-step3", name="USMLE Step 3", sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP3_2024),
+        id="usmle-step3", name="USMLE Step 3",
+        sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP3_HISTORY, STEP3_2024),
         scale=SCALE_3DIGIT, pass_mark=STEP3_PASS,
         notes=("No score tiers are recorded for Step 3: a pass is read as a pass.",),
         **COMMON,

@@ -7,6 +7,38 @@ from plugins.usmle import policy
 
 USMLE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
 
+STANDARD_SOURCES = {"usmle-step1": policy.STEP1_HISTORY, "usmle-step2ck": policy.STEP2_HISTORY,
+                    "usmle-step3": policy.STEP3_HISTORY}
+
+
+def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
+    """The pass standard a scored sitting was judged by: quoted with its date, and, where policies.md
+    rates it medium, saying so (two rules so that the confidence shown is the rule's own)."""
+    name = exam_id.replace("usmle-", "").replace("step", "Step ").replace("2ck", "2 CK")
+    quoted = ("{case.exam_name} sittings are judged by the minimum passing score in force on the test date: "
+              "your sitting of {usmle_standard.sitting} scored {usmle_standard.score:g} against "
+              "{usmle_standard.value:g}")
+    return (
+        Rule(
+            id=f"usmle.pass-standard.{exam_id.replace('usmle-', '')}",
+            title=f"{name} judged by the pass standard of its test date",
+            when={"standard": fact("usmle.standard", exam=exam_id, firm=True)},
+            text=quoted + " ({usmle_standard.detail}; source: {usmle_standard.source}).",
+            source=source, priority=30, effective_note="by test date: the standard in force on the sitting's day",
+        ),
+        Rule(
+            id=f"usmle.pass-standard-medium.{exam_id.replace('usmle-', '')}",
+            title=f"{name} pass standard of medium confidence",
+            when={"standard": fact("usmle.standard", exam=exam_id, firm=False)},
+            text=quoted + " ({usmle_standard.detail}; source: {usmle_standard.source}). That standard is "
+                          "held with medium confidence: check it against your score report, which states the "
+                          "passing score.",
+            source=source, confidence="medium", priority=30,
+            effective_note="by test date: the standard in force on the sitting's day",
+        ),
+    )
+
+
 RULES = (
     Rule(
         id="usmle.no-repeat-after-pass",
@@ -36,7 +68,16 @@ RULES = (
         then=[decision("not_allowed")],
         text="{usmle_record.attempts} attempts at {case.exam_name} without a pass reach the limit of "
              "{usmle_record.limit} in force before 2021-07-01.",
-        source=policy.ATTEMPT_LIMIT, until=policy.ATTEMPTS.latest.effective, priority=10,
+        source=policy.ECFMG_REPEAT_NEWS, effective=policy.SIX_ATTEMPT_ERA, until=policy.ATTEMPTS.latest.effective,
+        confidence="medium-high", priority=10,
+    ),
+    Rule(
+        id="usmle.no-attempt-limit-before-2012",
+        title="No attempt limit before 2012",
+        when={"record": fact("usmle.record", has_limit=False)},
+        text="On this date no USMLE attempt limit was in force: the 6-attempt limit applied to applications "
+             "from 2012-01-01 (and 4 attempts from 2021-07-01). Every attempt still shows on the transcript.",
+        source=policy.ECFMG_REPEAT_NEWS, until=policy.SIX_ATTEMPT_ERA, confidence="medium-high", priority=15,
     ),
     Rule(
         id="usmle.waiting-period",
@@ -52,8 +93,10 @@ RULES = (
         title="A board's time limit invalidated the earlier pass",
         when={"record": fact("usmle.record", time_limit_expired=True)},
         text="Your board's time limit for completing the USMLE expired, which is the one case in which "
-             "a passed Step may be taken again. Keep the board's written requirement: you will need "
-             "to show it.",
+             "a passed Step may be taken again. It applies only when the board shows that you applied for "
+             "a licence, met its other requirements and completed the full USMLE sequence, Step 3 "
+             "included, and it is asked for only after the limit expired: keep the board's written "
+             "requirement, you will need to show it.",
         source=policy.ECFMG_BOOKLET, priority=15, effective_note="long-standing",
     ),
     Rule(
@@ -83,4 +126,4 @@ RULES = (
              "(your score: {usmle_match_context.score:g}).",
         source=policy.NRMP_2013, confidence="medium", priority=86, effective_note="2013 Match data",
     ),
-)
+) + tuple(rule for exam_id, source in STANDARD_SOURCES.items() for rule in _standard_rules(exam_id, source))

@@ -47,6 +47,74 @@ def test_step3_standard_changes_on_2024_01_01(decide, day, score, passed):
     assert decide(profile("usmle-step3", [{"date": day, "score": score}])).eligibility.passed is passed
 
 
+# --- Step 1 numeric history and Step 3 history (policies.md revised 2026-12-01) ----------------
+
+@pytest.mark.parametrize("day, score, passed", [
+    ("2013-12-31", 188, True), ("2013-12-31", 187, False),           # 188 before 2014
+    ("2014-01-01", 191, False), ("2014-01-01", 192, True),            # 192 from 2014-01-01
+    ("2014-01-02", 191, False),
+    ("2017-12-31", 192, True), ("2017-12-31", 193, True),             # still 192
+    ("2018-01-01", 193, False), ("2018-01-01", 194, True),            # 194 from 2018-01-01
+    ("2018-01-02", 193, False),
+    ("2021-03-15", 194, True), ("2021-03-15", 195, True),             # a 2021 Step 1 of 194/195 is a pass
+    ("2022-01-25", 194, True), ("2022-01-25", 193, False),            # last numeric day: still 194
+])
+def test_step1_numeric_history(decide, day, score, passed):
+    verdict = decide(profile("usmle-step1", [{"date": day, "score": score}]))
+    assert verdict.eligibility.passed is passed
+    assert verdict.decision == ("not_allowed" if passed else "retake_required")
+
+
+def test_step1_2021_pass_quotes_the_standard_of_its_date(decide):
+    verdict = decide(profile("usmle-step1", [{"date": "2021-05-10", "score": 195}]))
+    reason = next(r for r in verdict.reasons if r.rule == "usmle.pass-standard.step1")
+    assert "scored 195 against 194" in reason.text and "2018-01-01" in reason.text
+    assert reason.confidence == "high"
+
+
+def test_step1_standard_196_begins_with_pass_fail(decide):
+    from plugins.usmle import policy
+    assert policy.STEP1_PASS.value_at(date(2022, 1, 25)) == 194
+    assert policy.STEP1_PASS.value_at(date(2022, 1, 26)) == 196 == policy.STEP1_PASS.value_at(date(2022, 1, 27))
+
+
+@pytest.mark.parametrize("day, score, passed", [
+    ("2015-12-31", 190, True), ("2015-12-31", 189, False),            # 190 before 2016
+    ("2016-01-01", 195, False), ("2016-01-01", 196, True),            # 196 from 2016-01-01
+    ("2016-01-02", 195, False),
+    ("2019-12-31", 196, True), ("2019-12-31", 197, True),             # a 2019 Step 3 of 196 is a pass
+    ("2020-01-01", 197, False), ("2020-01-01", 198, True),            # 198 from 2020-01-01
+    ("2020-01-02", 197, False),
+])
+def test_step3_history(decide, day, score, passed):
+    assert decide(profile("usmle-step3", [{"date": day, "score": score}])).eligibility.passed is passed
+
+
+@pytest.mark.parametrize("day, score, rule, confidence", [
+    ("2015-06-01", 195, "usmle.pass-standard-medium.step3", "medium"),    # 190: no rating -> medium
+    ("2019-06-01", 197, "usmle.pass-standard.step3", "high"),
+    ("2024-06-01", 201, "usmle.pass-standard-medium.step3", "medium"),    # 200: secondary pages
+    ("2025-06-30", 215, "usmle.pass-standard.step2ck", "high"),           # 214
+    ("2025-07-01", 219, "usmle.pass-standard-medium.step2ck", "medium"),  # 218: secondary pages
+])
+def test_pass_standard_reason_says_medium_confidence(decide, day, score, rule, confidence):
+    exam = "usmle-step3" if "step3" in rule else "usmle-step2ck"
+    verdict = decide(profile(exam, [{"date": day, "score": score}]))
+    reason = next(r for r in verdict.reasons if r.rule == rule)
+    assert reason.confidence == confidence
+    assert ("medium confidence" in reason.text) is (confidence == "medium")
+
+
+@pytest.mark.parametrize("day, score, passed", [
+    ("2012-06-30", 189, True), ("2012-06-30", 188, False),            # 189 before the 2012 review
+    ("2012-07-01", 195, False), ("2012-07-01", 196, True),            # 196 after it (day assumed)
+    ("2012-07-02", 195, False),
+    ("2013-06-30", 196, True), ("2013-07-01", 202, False), ("2013-07-01", 203, True),
+])
+def test_step2ck_early_history_including_196(decide, day, score, passed):
+    assert decide(profile("usmle-step2ck", [{"date": day, "score": score}])).eligibility.passed is passed
+
+
 def test_step1_pass_fail_from_2022_01_26(decide):
     assert decide(profile("usmle-step1", [{"date": "2022-01-25", "score": 196}])).eligibility.passed
     with pytest.raises(ProfileError) as caught:
@@ -87,6 +155,9 @@ def test_time_limit_exception_reopens_the_step(decide):
                              exceptions={"time_limit_expired": True}))
     assert verdict.decision == "retake_required"
     assert "usmle.time-limit-exception" in fired(verdict)
+    reason = next(r for r in verdict.reasons if r.rule == "usmle.time-limit-exception")
+    assert "Step 3 included" in reason.text and "applied for a licence" in reason.text
+    assert "only after the limit expired" in reason.text
 
 
 # --- Attempt limits ----------------------------------------------------------------------------
@@ -112,6 +183,18 @@ def test_limit_of_six_before_july_2021(decide, as_of, decision, rule):
     assert verdict.decision == decision
     if rule:
         assert rule in fired(verdict)
+
+
+@pytest.mark.parametrize("as_of, decision, left, rule", [
+    (date(2011, 12, 31), "retake_required", None, "usmle.no-attempt-limit-before-2012"),
+    (date(2012, 1, 1), "not_allowed", 0, "usmle.attempt-limit-reached-before-2021"),
+    (date(2012, 1, 2), "not_allowed", 0, "usmle.attempt-limit-reached-before-2021"),
+])
+def test_six_attempt_era_begins_2012_with_no_limit_before(decide, as_of, decision, left, rule):
+    days = ["2008-01-10", "2008-07-10", "2009-01-10", "2009-07-10", "2010-01-10", "2010-07-10"]
+    verdict = decide(profile("usmle-step2ck", [{"date": d, "result": "fail"} for d in days]), as_of)
+    assert verdict.decision == decision and verdict.eligibility.attempts_left == left
+    assert rule in fired(verdict)
 
 
 def test_incomplete_attempts_count(decide):
