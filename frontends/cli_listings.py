@@ -143,7 +143,7 @@ def rules(
         _emit_json(rows)
         return
     for row in rows:
-        row["when"] = (row["effective"] or row["effective_note"] or "-") + (f" until {row['until']}" if row["until"] else "")
+        row["when"] = (row["effective"] or row["effective_note"] or "-") + (f"\nuntil {row['until']}" if row["until"] else "")
         row["rule_text"] = f"{row['id']}\n{row['title']}\n{row['source']}"
     title = f"Rules for {exam}" if exam else "Rules"
     _print_table(f"{title} ({len(rows)})", [("rule_text", "Rule id / title / source"), ("plugin", "Plugin"),

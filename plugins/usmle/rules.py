@@ -24,7 +24,7 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
             title=f"{name} judged by the pass standard of its test date",
             when={"standard": fact("usmle.standard", exam=exam_id, firm=True)},
             text=quoted + " ({usmle_standard.detail}; source: {usmle_standard.source}).",
-            source=source, priority=30, effective_note="by test date: the standard in force on the sitting's day",
+            source=source, priority=30, effective_note="by test date",
         ),
         Rule(
             id=f"usmle.pass-standard-medium.{exam_id.replace('usmle-', '')}",
@@ -34,7 +34,7 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
                           "held with medium confidence: check it against your score report, which states the "
                           "passing score.",
             source=source, confidence="medium", priority=30,
-            effective_note="by test date: the standard in force on the sitting's day",
+            effective_note="by test date",
         ),
     )
 
