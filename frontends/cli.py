@@ -28,6 +28,7 @@ from frontends.cli_batch import batch
 from frontends.cli_common import (  # noqa: F401 - the exit codes stay importable from here
     EXIT_INTERNAL, EXIT_OK, EXIT_ROW_ERRORS, EXIT_USAGE, _fail, _json_errors, _say,
 )
+from frontends.cli_cases import cases_app
 from frontends.cli_decide import decide
 from frontends.cli_listings import exams, plugins, rules, specialties
 
@@ -71,6 +72,7 @@ app.command()(exams)
 app.command()(specialties)
 app.command()(rules)
 app.command()(plugins)
+app.add_typer(cases_app, name="cases")
 
 
 # --- dashboard and plugin scaffold --------------------------------------------------------------
