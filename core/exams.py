@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any, Literal
 
 from core.dated import Dated, DatedValues, NotInForce, Source
+from core.vocabulary import ATTEMPT_RESULTS  # noqa: F401 - re-exported: plugins read it here
 
 RetakeAfterPass = Literal["never", "allowed", "unconfirmed"]
-ATTEMPT_RESULTS = ("pass", "fail", "incomplete", "no_standing", "denied_standing")
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,19 @@
 """Helpers plugins share: judge attempts against dated pass marks, place a score in a band.
 
 Plain arithmetic, no judgement: which attempt passed, which counts, which band a number is in.
+(The profile checks that once lived here are in `core.validation`; their names still import.)
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Sequence
 
 from core.dated import Dated, NotInForce, Source
-from core.errors import FieldError, ProfileError
+from core.errors import ProfileError
 from core.exams import Band, ExamSpec, JudgedAttempt
-from core.model import Attempt, Profile
+from core.model import Attempt
+from core.vocabulary import ATTEMPT_RESULTS
+from core.validation import check_dates, check_scores_on_scale  # noqa: F401 - kept importable here
 
 PER_SITTING_SOURCE = Source("The pass mark reported for this sitting (from the profile)")
 
@@ -59,7 +61,7 @@ def judge_attempt(exam: ExamSpec, attempt: Attempt, index: int) -> JudgedAttempt
         )
     raise ProfileError.single(
         f"{field}.result", "is needed: no score and pass mark decide this attempt",
-        allowed="pass | fail | incomplete | no_standing | denied_standing",
+        allowed=" | ".join(ATTEMPT_RESULTS),
     )
 
 
@@ -78,36 +80,3 @@ def band_for(bands: Sequence[Band], value: float | None) -> Band | None:
 
 def first_pass(attempts: Sequence[JudgedAttempt]) -> JudgedAttempt | None:
     return next((a for a in attempts if a.passed), None)
-
-
-def check_scores_on_scale(exam: ExamSpec, profile: Profile) -> list[FieldError]:
-    """Every score must sit on the scale in force on its test date (and be absent when none is)."""
-    errors = []
-    for index, attempt in enumerate(profile.attempts):
-        if attempt.score is None:
-            continue
-        scale = exam.scale_on(attempt.date)
-        if scale is None:
-            if exam.scale is None:
-                why = f"{exam.name} scores are not judged here (no confirmed score scale)"
-            else:
-                why = f"no {exam.name} score scale is recorded for a sitting on {attempt.date.isoformat()}"
-            errors.append(FieldError(
-                f"attempts[{index}].score", why,
-                given=attempt.score, allowed="leave score out and give result: pass | fail",
-            ))
-        elif not scale.contains(attempt.score):
-            errors.append(FieldError(
-                f"attempts[{index}].score", f"is off the {exam.name} scale in force on {attempt.date.isoformat()}",
-                given=attempt.score, allowed=f"{scale.low:g} to {scale.high:g}",
-            ))
-    return errors
-
-
-def check_dates(profile: Profile, as_of: date) -> list[FieldError]:
-    return [
-        FieldError(f"attempts[{index}].date", f"is after the as-of date {as_of.isoformat()}",
-                   given=attempt.date.isoformat(), allowed=f"a date on or before {as_of.isoformat()}")
-        for index, attempt in enumerate(profile.attempts)
-        if attempt.date > as_of
-    ]

@@ -13,17 +13,14 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import FieldError, ProfileError
+from core.vocabulary import COUNTRY_ALIASES, Setting, country_code
+from core.vocabulary import AttemptResult as Result
 
-Result = Literal["pass", "fail", "incomplete", "no_standing", "denied_standing"]
-Setting = Literal["community", "university", "any"]
 Evidence = Literal["practice-exams", "self-estimate", "none"]
 Stance = Literal["yes", "no", "unknown"]
 Letters = Literal["weak", "average", "strong"]
 Research = Literal["none", "some", "substantial"]
 Quality = Literal["weak", "ok", "strong"]
-
-# Countries people name by a common alias rather than the ISO 3166 code.
-COUNTRY_ALIASES = {"UK": "GB", "USA": "US", "CAN": "CA", "AUS": "AU"}
 
 
 class _Strict(BaseModel):
@@ -72,8 +69,7 @@ class Target(_Strict):
     @classmethod
     def _country(cls, value: Any) -> Any:
         if isinstance(value, str):
-            code = value.strip().upper()
-            code = COUNTRY_ALIASES.get(code, code)
+            code = country_code(value)
             if len(code) != 2 or not code.isalpha():
                 raise ValueError("must be a two-letter ISO 3166 country code such as US, GB (or UK), CA")
             return code

@@ -3,43 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict
 
-Decision = Literal["retake", "do_not_retake", "not_allowed", "retake_required"]
-Outcome = Literal[
-    "build_rest_of_cv", "adjust_targets", "improve_other_areas", "apply_with_current_score", "plan_focused_retake",
-]
-
-# The flowchart (seed section 7) in order; letters are the seed's node names.
-QUESTIONS = ("blocks_target", "big_improvement_realistic", "programs_accept_retakes", "early_enough")
-QUESTION_TEXT = {
-    "blocks_target": "Does the current score block the target specialty or country?",
-    "big_improvement_realistic": "Is a big improvement realistic, with evidence?",
-    "programs_accept_retakes": "Do the target programs accept retakes?",
-    "early_enough": "Is there time in the application timeline?",
-}
-QUESTION_NODE = {
-    "blocks_target": "B", "big_improvement_realistic": "D", "programs_accept_retakes": "F", "early_enough": "H",
-}
-OUTCOME_NODE = {
-    "build_rest_of_cv": "C", "adjust_targets": "E", "improve_other_areas": "G",
-    "apply_with_current_score": "I", "plan_focused_retake": "J",
-}
-OUTCOME_TEXT = {
-    "build_rest_of_cv": "Keep this score and build the rest of your application",
-    "adjust_targets": "Adjust your specialty or country targets",
-    "improve_other_areas": "Keep the score; strengthen the other parts of your application",
-    "apply_with_current_score": "Apply this cycle with the score you have",
-    "plan_focused_retake": "Plan a focused retake with a clear score goal",
-}
-DECISION_TEXT = {
-    "retake": "Retake",
-    "do_not_retake": "Do not retake",
-    "not_allowed": "A retake is not allowed",
-    "retake_required": "Not passed yet: a retake is required",
-}
+# The vocabulary lives in core.vocabulary; these names stay importable from here.
+from core.vocabulary import (  # noqa: E402,F401
+    DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, QUESTION_NODE, QUESTION_TEXT, QUESTIONS, Decision, Outcome,
+)
 
 
 class _Out(BaseModel):

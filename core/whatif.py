@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterable, Sequence
 from core.errors import RetakeError
 from core.model import Profile, parse_profile
 from core.pipeline import Pipeline, default_pipeline
-from core.verdict import DECISION_TEXT, OUTCOME_TEXT, Verdict
+from core.verdict import Verdict
+from core.vocabulary import DECISION_TEXT, OUTCOME_TEXT, SETTINGS
 
 # How far each scan reaches from the profile's own value.
 MONTHS_REACH = 24
@@ -213,7 +214,7 @@ class _Search:
 
     def setting(self) -> None:
         current = self.profile.target.setting
-        for setting in ("community", "university", "any"):
+        for setting in SETTINGS:
             if setting == current:
                 continue
             words = "any setting" if setting == "any" else f"{setting} programs"

@@ -75,12 +75,12 @@ def specialties(
 ) -> None:
     """List target specialties with their competitiveness for IMGs (0-100, higher is harder)."""
     from core.context import tier_of
-    from core.model import COUNTRY_ALIASES
+    from core.vocabulary import country_code
 
     _json_errors(as_json)
     registry = _registry()
     if country is not None:
-        code = COUNTRY_ALIASES.get(country.strip().upper(), country.strip().upper())
+        code = country_code(country)
         if len(code) != 2 or not code.isalpha():
             _fail(f"--country: {country!r} is not a country code", allowed="ISO 3166 alpha-2, e.g. US, GB (or UK), CA")
         found = sorted(registry.specialties(code).values(), key=lambda s: (s.competitiveness, s.id))

@@ -15,6 +15,7 @@ from core.dated import Source
 from core.rules import (
     Rule, action, answer, decision, fact, gt, gte, lt, lte, one_of, outcome, red_flag, ref, same,
 )
+from core.vocabulary import KEEP_ENDS
 
 SEED = "seed/retake-decision-framework.txt"
 
@@ -34,7 +35,6 @@ FAQ = _seed("FAQ 1 (clean low pass vs higher score after a fail)")
 FAQ4 = _seed("FAQ 4 (research and a low score)")
 
 PASSED = fact("case", passed=True)
-KEEP_ENDS = ("build_rest_of_cv", "adjust_targets", "improve_other_areas", "apply_with_current_score")
 
 
 def _asked(question: str, value: bool) -> dict:

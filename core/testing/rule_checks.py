@@ -15,6 +15,7 @@ from core.dated import Source
 from core.errors import EngineError
 from core.exams import Band, ExamSpec
 from core.rules import Rule, action, answer, decision, note, outcome, red_flag
+from core.vocabulary import DECISIONS
 
 _OPERATORS = ("$lt", "$lte", "$gt", "$gte", "$neq", "$eq", "$ex", "$nex", "$mt", "$imt", "$iall", "$iany")
 
@@ -159,8 +160,7 @@ def check_rules(rules: Sequence[Rule], plugin_name: str, extra_fact_types: Itera
                     problems.append(f"rule {rule.id!r}: the text quotes {{{quoted}.{field_name}}}, but fact "
                                     f"{kind!r} has no field {field_name!r}")
         for conclusion in rule.then:
-            if conclusion.get("t") == "decision" and conclusion.get("value") not in (
-                    "retake", "do_not_retake", "not_allowed", "retake_required"):
+            if conclusion.get("t") == "decision" and conclusion.get("value") not in DECISIONS:
                 problems.append(f"rule {rule.id!r}: decision {conclusion.get('value')!r} is not one of the Verdict's")
     return problems
 

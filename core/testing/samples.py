@@ -18,6 +18,7 @@ from core.errors import EngineError, PluginError, ProfileError
 from core.exams import Assessment, ExamSpec
 from core.model import parse_profile
 from core.verdict import Verdict
+from core.vocabulary import FLOWCHART_DECISIONS
 
 GAP = timedelta(days=400)  # between generated sittings: clear of any 12-month window rule
 LAST_SITTING_BEFORE = timedelta(days=45)
@@ -168,7 +169,7 @@ def check_verdict(verdict: Verdict, rule_ids: set[str], where: str) -> list[str]
         problems.append(f"{where}: no retake is possible but the decision is {verdict.decision!r}, not 'not_allowed'")
     if eligibility.can_retake and not eligibility.passed and verdict.decision != "retake_required":
         problems.append(f"{where}: not passed and a retake is possible, but the decision is {verdict.decision!r}")
-    if eligibility.can_retake and eligibility.passed and verdict.decision not in ("retake", "do_not_retake"):
+    if eligibility.can_retake and eligibility.passed and verdict.decision not in FLOWCHART_DECISIONS:
         problems.append(f"{where}: passed with a retake allowed, but the decision is {verdict.decision!r}")
     if eligibility.passed and verdict.outcome is None:
         problems.append(f"{where}: the exam is passed but no flowchart outcome was reached")

@@ -14,7 +14,9 @@ from datetime import date
 from core import engine as engine_module
 from core.facts import build_facts
 from core.model import parse_profile
-from core.pipeline import _render_slowly, _views, default_pipeline, render
+from core.pipeline import default_pipeline
+from core.rendering import fact_views as _views
+from core.rendering import render, render_slowly as _render_slowly
 
 AS_OF = date(2026, 11, 25)
 _IDS = itertools.count(1)
