@@ -16,6 +16,8 @@ from datetime import date
 from typing import Any, Mapping
 
 from core.assembly import VerdictAssembler
+from core.candidate import Candidate
+from core.exams import Assessment
 from core.facts import build_facts
 from core.model import Profile, parse_profile
 from core.plugins import Registry, build_registry
@@ -38,15 +40,22 @@ class Pipeline:
 
     def evaluate(self, profile: Profile | Mapping[str, Any], as_of: date) -> Verdict:
         """The verdict for `profile` on `as_of`. Raises ProfileError for bad input."""
+        return self.evaluate_with_assessment(profile, as_of)[0]
+
+    def evaluate_with_assessment(self, profile: Profile | Mapping[str, Any], as_of: date,
+                                 candidate: "Candidate | None" = None) -> tuple[Verdict, Assessment]:
+        """The verdict and the plugin's assessment behind it; `candidate` is the whole person
+        (every exam) when `profile` is one exam of a multi-exam profile."""
         if not isinstance(profile, Profile):
             profile = parse_profile(profile)
         exam = self.registry.exam(profile.exam)
         specialty = self.registry.specialty(profile.target.specialty, profile.target.country)
-        check_profile(exam, profile, as_of)
-        assessment = self.registry.assess(exam, profile, as_of)
+        check_profile(exam, profile, as_of)                                   # 1. validate
+        assessment = self.registry.assess(exam, profile, as_of, candidate)    # 2. assess
         facts = build_facts(profile, assessment, specialty, as_of)
-        firings = self.engine.run(facts)
-        return self.assembler.assemble(profile, assessment, facts, firings, as_of)
+        firings = self.engine.run(facts)                                      # 3. run the rules
+        verdict = self.assembler.assemble(profile, assessment, facts, firings, as_of)  # 4. assemble
+        return verdict, assessment
 
 
 # --- the process-wide default pipeline ----------------------------------------------------------
