@@ -34,6 +34,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_cases.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
