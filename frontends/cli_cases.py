@@ -106,7 +106,7 @@ def _print_rows(title: str, rows: list[dict[str, Any]]) -> None:
     # Narrow enough for 80 columns; the outcome and earliest date are in `show` and --json.
     columns = [("name", "Case"), ("exams", "Exam"), ("decision", "Latest decision"),
                ("next_deadline", "Next deadline"), ("as_of", "Judged as of")]
-    cli_render.console().print(cli_render.listing(title, columns, rows, flexible="name"))
+    cli_render.console().print(cli_render.listing(title, columns, rows))
 
 
 # --- add, update, remove ------------------------------------------------------------------------
@@ -399,7 +399,7 @@ def _print_recheck(report: Any, everything: bool) -> None:
     changed = report.changed
     for case in changed:
         before, after = case.before_rules_version or "?", case.after_rules_version or "?"
-        rules = f"same rules {after}" if before == after else f"rules {before} -> {after}"
+        rules = f"rules version {after} both times" if before == after else f"rules version {before} -> {after}"
         typer.echo(f"{case.name}: CHANGED since its verdict as of {case.before_as_of or '?'} ({rules})")
         if case.error:
             typer.echo(f"  now: {case.error}")
