@@ -49,40 +49,38 @@ class ImportReport:
         return {"rows": len(self.rows), **counts, "results": [r.to_dict() for r in self.rows]}
 
 
-def _csv_without_names(text: str) -> tuple[str, dict[int, str], dict[int, str]]:
-    """The CSV with its `name` column taken out (so core.batch reads it), the names by row number,
-    and rows the csv module could not read (by number). Numbering is core.batch's: blank rows skipped."""
+def _csv_without_names(text: str) -> tuple[str, list[Optional[str]], dict[int, str]]:
+    """The CSV with its `name` column taken out (so core.batch reads it), each data record's name
+    in order, and the records the csv module could not read (by position). Matched to core.batch's
+    rows by position, not row number, so its numbering rules (blank lines) are its own business."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        return text, {}, {}
+        return text, [], {}
     lowered = [h.strip().lower() for h in header]
     if NAME_FIELD not in lowered:
-        return text, {}, {}
+        return text, [], {}
     at = lowered.index(NAME_FIELD)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header[:at] + header[at + 1:])
-    names: dict[int, str] = {}
+    names: list[Optional[str]] = []
     unreadable: dict[int, str] = {}
-    number = 0
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            number += 1
-            unreadable[number] = f"this CSV row cannot be read: {exc}"
-            writer.writerow(["?"] * (len(header) - 1))  # keeps the numbering; its result is replaced
+            unreadable[len(names)] = f"this CSV row cannot be read: {exc}"
+            names.append(None)
+            writer.writerow(["?"] * (len(header) - 1))  # keeps the row's place; its result is replaced
             continue
         if not any(cell.strip() for cell in cells):
-            writer.writerow([])
+            writer.writerow([])  # a blank line stays a blank line
             continue
-        number += 1
-        if at < len(cells) and cells[at].strip():
-            names[number] = cells[at]
+        names.append(cells[at] if at < len(cells) and cells[at].strip() else None)
         writer.writerow(cells[:at] + cells[at + 1:])
     return out.getvalue(), names, unreadable
 
@@ -99,7 +97,7 @@ def import_rows(store: CaseStore, data: bytes | str, fmt: str, as_of: date, *, s
         from core.pipeline import default_pipeline
 
         pipeline = default_pipeline()
-    names: dict[int, str] = {}
+    names: list[Optional[str]] = []
     unreadable: dict[int, str] = {}
     if fmt == "csv":
         text, names, unreadable = _csv_without_names(_decode(data))
@@ -126,23 +124,22 @@ def import_rows(store: CaseStore, data: bytes | str, fmt: str, as_of: date, *, s
                 report.rows.append(RowResult(row, item.name, "added"))
         batch.clear()
 
-    seen = 0
-    for row, raw in rows:
-        seen += 1
+    for position, (row, raw) in enumerate(rows):
         if progress is not None:
-            progress(seen)
-        if row in unreadable:
+            progress(position + 1)
+        named = names[position] if position < len(names) else None
+        if position in unreadable:
             flush()
-            report.rows.append(RowResult(row, None, "error", unreadable[row]))
+            report.rows.append(RowResult(row, None, "error", unreadable[position]))
             continue
         if isinstance(raw, ProfileError):
             flush()
-            report.rows.append(RowResult(row, names.get(row), "error", describe_row(raw, fmt == "csv")))
+            report.rows.append(RowResult(row, named, "error", describe_row(raw, fmt == "csv")))
             continue
         given = raw.pop(NAME_FIELD, None) if isinstance(raw, dict) else None
         if isinstance(raw.get("profile"), dict) and set(raw) <= {"profile", "latest"}:
             raw = raw["profile"]  # a line of `retake cases export`
-        given = names.get(row, given)
+        given = named if named is not None else given
         try:
             name = check_name(str(given) if given is not None else f"{stem}-{row}")
             profile = stored_profile(raw)
