@@ -4,12 +4,20 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench screenshots clean
+.PHONY: run test test-fast lint install bench screenshots clean
+
+# durable-rules 2.0.28 ships only an sdist; its C extension calls PyEval_CallObject, which Python
+# 3.13 removed. This object-like macro maps it to PyObject_CallObject (same arguments, the drop-in
+# replacement) when pip builds it; before 3.13 it changes nothing. See docs/python-versions.md.
+DURABLE_DEFINE := -DPyEval_CallObject=PyObject_CallObject
+export CPPFLAGS := $(DURABLE_DEFINE) $(CPPFLAGS)
+export CFLAGS := $(DURABLE_DEFINE) $(CFLAGS)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c 'import core.engine; core.engine.check_durable()'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,8 +30,17 @@ run: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python docs/make_screenshots.py
 
-test: $(STAMP)
+# The whole suite (what CI runs), after the lint. Tests that need Debian's graphviz or chromium
+# skip with a message saying how to get them.
+test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+# The edit loop: everything except the tests marked slow or browser, stopping at the first failure.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -x -m 'not slow and not browser'
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 # The benchmark (bench/bench.py): one table, figures recorded in docs/benchmarks.md. Installs the
 # `bench` extra (zen-engine, the peer measured against) into the same venv the first time.

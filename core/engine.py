@@ -23,6 +23,9 @@ What this adapter takes care of (each seen with durable_rules 2.0.28):
   JSON after every action, a new JSON encoder per fact). `Engine.run` drives the same C calls in
   the same order (assert one fact, then start/complete actions until none is left) and keeps
   the fired order in Python; durable_rules' host is still used to register rule sets.
+- All of this leans on durable_rules internals (a private method, a private attribute, C calls,
+  result codes, the action message's shape): `core.engine_check` verifies each one before the
+  first rule set is registered, so a different durable-rules fails with a clear EngineError.
 """
 
 from __future__ import annotations
@@ -35,11 +38,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Sequence
 
-import durable_rules_engine
-from durable import engine as durable_engine
-from durable.engine import MessageNotHandledException, MessageObservedException
-
+from core.engine_check import DURABLE_VERSION, check_durable
 from core.errors import EngineError
+
+try:
+    import durable_rules_engine
+    from durable import engine as durable_engine
+    from durable.engine import MessageNotHandledException, MessageObservedException
+except ImportError as exc:  # e.g. built on Python 3.13 without the define: undefined PyEval_CallObject
+    raise EngineError(
+        f"durable-rules cannot be imported ({exc}); this program needs durable-rules=={DURABLE_VERSION} built "
+        "from its sdist (on Python 3.13+ with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject): run `make install`"
+    ) from exc
 from core.rules import Rule, fact, gte, lt
 
 _LOCK = threading.RLock()
@@ -70,6 +80,7 @@ def _host() -> _SynchronousHost:
     global _HOST
     with _LOCK:
         if _HOST is None:
+            check_durable(durable_engine, durable_rules_engine)  # fails loudly on a different durable
             _HOST = _SynchronousHost()
         return _HOST
 

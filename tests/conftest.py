@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 from datetime import date
 from typing import Any
 
 import pytest
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 BASE_PROFILE: dict[str, Any] = {
     "exam": "usmle-step2ck",
@@ -30,3 +32,23 @@ def as_of() -> date:
 def profile_data() -> dict[str, Any]:
     """A fresh copy of a valid USMLE Step 2 CK profile that each test may change."""
     return copy.deepcopy(BASE_PROFILE)
+
+
+def need_program(name: str, how: str) -> str:
+    """The path of an outside program a test needs, else skip saying how to get it.
+
+    With RETAKE_REQUIRE_TOOLS=1 (set by .ci/run, which installs them) a missing one fails the test
+    instead, so CI cannot go green by skipping."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"needs the program {name!r}, not found on PATH ({how})"
+        if os.environ.get("RETAKE_REQUIRE_TOOLS") == "1":
+            pytest.fail(message + "; RETAKE_REQUIRE_TOOLS=1 says it must be here")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def program():
+    """`program("dot", "Debian: apt-get install graphviz")`: see `need_program`."""
+    return need_program

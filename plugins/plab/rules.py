@@ -7,7 +7,7 @@ Every `blocked_by` code `eligibility.py` emits has a rule concluding `not_allowe
 
 from __future__ import annotations
 
-from core.rules import Rule, action, decision, fact, gt, gte, lt, one_of, red_flag
+from core.rules import Rule, action, decision, fact, gt, lt, one_of, red_flag
 from plugins.plab import bands, policy
 
 PARTS = ("plab1", "plab2")

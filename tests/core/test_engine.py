@@ -113,3 +113,54 @@ def test_a_session_where_nothing_fires_is_deleted_safely():
 def test_the_session_rule_id_is_reserved():
     with pytest.raises(EngineError, match="reserved"):
         Engine([rule("core.session-open", {"x": fact("x")})])
+
+
+# --- the start-up check of durable_rules' internals (core/engine_check.py) ----------------------
+
+def _altered_engine(**changes):
+    """A stand-in for `durable.engine` with one internal changed."""
+    import types
+
+    from durable import engine as durable_engine
+
+    fake = types.SimpleNamespace(**{name: getattr(durable_engine, name) for name in dir(durable_engine)})
+    for name, value in changes.items():
+        setattr(fake, name, value)
+    return fake
+
+
+def test_installed_durable_passes_the_startup_check():
+    from core.engine_check import check_durable
+
+    check_durable()  # raises on any difference
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"version": "2.0.29"}, "version 2.0.29"),
+    ({"host": type("Host", (), {"__init__": lambda self: None})}, "Host._run"),
+    ({"missing": "MessageObservedException"}, "MessageObservedException"),
+    ({"c_call": "start_action_for_state"}, "start_action_for_state"),
+    ({"codes": True}, "result code"),
+])
+def test_a_different_durable_fails_loudly(change, message):
+    import types
+
+    import durable_rules_engine
+
+    from core.engine_check import DURABLE_VERSION, check_durable
+
+    durable = _altered_engine()
+    c_engine = types.SimpleNamespace(**{n: getattr(durable_rules_engine, n) for n in dir(durable_rules_engine)})
+    version = change.get("version", DURABLE_VERSION)
+    if "host" in change:
+        durable = _altered_engine(Host=change["host"])
+    if "missing" in change:
+        durable = _altered_engine(**{change["missing"]: None})
+    if "c_call" in change:
+        setattr(c_engine, change["c_call"], None)
+    if "codes" in change:
+        real = durable_rules_engine.assert_fact
+        c_engine.assert_fact = lambda handle, fact: (0, real(handle, fact)[1])  # "not handled" reads as handled
+    with pytest.raises(EngineError, match=message) as caught:
+        check_durable(durable, c_engine, version=version)
+    assert "durable-rules==2.0.28" in str(caught.value) and "make install" in str(caught.value)

@@ -6,8 +6,6 @@ one for the duration of a test (its pipeline is built per test and dropped after
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from core import hookimpl
@@ -19,6 +17,7 @@ from core.pipeline import Pipeline
 from core.plugins import build_registry
 from core.rules import Rule, decision, fact
 from core.verdict import Verdict
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 SRC = Source("Testland exam board rules", "https://testland.example/rules")
 BANDS = (
@@ -80,9 +79,6 @@ def profile(score=55, predicted=None, evidence="practice-exams", stance="yes", m
         "plan": {"predicted_score": predicted, "evidence": evidence, "months_to_application": months, "prep_months": 4},
         "programs_accept_retakes": stance,
     }
-
-
-AS_OF = date(2026, 11, 25)
 
 
 @pytest.mark.parametrize(

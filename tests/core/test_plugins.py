@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import metadata
 from pathlib import Path
 
@@ -19,7 +20,11 @@ def test_core_is_this_project():
     here = Path(__file__).resolve().parents[2]
     assert Path(core.__file__).resolve().parent == here / "core"
     dist = metadata.distribution("retake-verdict")
-    assert any(str(f).startswith("core/") for f in dist.files or []) or dist.read_text("direct_url.json")
+    direct_url = dist.read_text("direct_url.json")
+    if direct_url:  # pip install [-e] of a folder: it must be this checkout, not some other one
+        assert json.loads(direct_url)["url"] == here.as_uri()
+    else:  # a wheel: its files must include this package
+        assert any(str(f).startswith("core/") for f in dist.files or [])
 
 
 def test_built_ins_load_through_entry_points():

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from core import ProfileError, default_pipeline, examples, parse_profile
 from core.whatif import WhatIfChange, apply_fields, set_path, smallest_changes
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 
 def _profile(**changes):

@@ -23,7 +23,7 @@ from core.plugins import PluginInfo, Registry
 from frontends import cli
 from frontends.cli import app
 
-AS_OF = "2026-11-25"
+from days import AS_OF_TEXT as AS_OF  # tests/days.py
 EXAMPLE = examples.DEFAULT
 QUICK = ["--exam", "usmle-step2ck", "--score", "221", "--date", "2025-09-14", "--specialty", "internal-medicine",
          "--country", "US"]

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 DASHBOARD = importlib.util.find_spec("frontends.dashboard").origin
-AS_OF = date(2026, 11, 25)
 TABS = ["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins"]
 
 PROFILE: dict[str, Any] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from core.errors import ProfileError
 from core.pipeline import default_pipeline
 from core.testing.samples import sample_profiles
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 STANCES = ("yes", "no", "unknown")
 
 

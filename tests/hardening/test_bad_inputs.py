@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from core.loading import MAX_PROFILE_BYTES, parse_text, read_profile_file
 from core.pipeline import default_pipeline
 from frontends.cli import app
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 EXPECTED: dict[str, dict[str, str]] = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
 CORPUS = sorted(EXPECTED)

@@ -8,14 +8,13 @@ import subprocess
 import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from typing import Any
 
 import pytest
 
 from core.pipeline import default_pipeline
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 
 def test_eight_threads_get_the_serial_verdicts(cohort: list[dict[str, Any]]):

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
 
 from core import engine as engine_module
 from core.facts import build_facts
@@ -18,7 +17,7 @@ from core.pipeline import default_pipeline
 from core.rendering import fact_views as _views
 from core.rendering import render, render_slowly as _render_slowly
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 _IDS = itertools.count(1)
 
 

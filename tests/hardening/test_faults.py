@@ -22,7 +22,7 @@ from core.pipeline import Pipeline
 from core.plugins import build_registry
 from frontends.cli import app
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 USMLE = {"exam": "usmle-step2ck", "attempts": [{"date": "2025-09-14", "score": 221}],
          "target": {"country": "US", "specialty": "internal-medicine"}}
 FAULTY = {**USMLE, "exam": "faulty-exam"}

@@ -8,6 +8,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from core.errors import ProfileError
 from core.pipeline import default_pipeline
 from core.verdict import Verdict
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 PIPELINE = default_pipeline()
 EXAMS = sorted(PIPELINE.registry.exams)
 RULE_IDS = {rule.id for rule in PIPELINE.rules}
@@ -23,7 +24,6 @@ FUZZ = settings(max_examples=1_500, deadline=None, derandomize=True, database=No
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 JUNK = settings(max_examples=800, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
-
 
 
 def mostly(good: st.SearchStrategy, bad: st.SearchStrategy) -> st.SearchStrategy:
@@ -132,12 +132,14 @@ def check(profile: Any) -> Verdict | None:
     return verdict
 
 
+@pytest.mark.slow
 @FUZZ
 @given(near_profiles())
 def test_profiles_near_the_contract_give_a_verdict_or_a_profile_error(profile: dict[str, Any]):
     check(profile)
 
 
+@pytest.mark.slow
 @JUNK
 @given(junk_profiles())
 def test_junk_gives_a_profile_error_never_a_crash(profile: Any):

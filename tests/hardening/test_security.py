@@ -7,7 +7,6 @@ import json
 import re
 import socket
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from core.plugins import build_registry
 from core.testing.samples import sample_profiles
 from frontends.cli import app
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 PACKAGES = [Path(core.__file__).parent, Path(frontends.__file__).parent,
             Path(__import__("plugins").__file__).parent]
 SOURCES = sorted(p for folder in PACKAGES for p in folder.rglob("*.py"))

@@ -11,7 +11,7 @@ from core.pipeline import Pipeline
 from core.plugins import build_registry
 from core.verdict import Verdict
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from core.errors import ProfileError
 from plugins.mccqe import policy, rules
 from plugins.mccqe.eligibility import next_session_start
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 
 def profile(exam: str, attempts: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -182,7 +182,8 @@ def test_nac_pass_skips_the_next_session(decide, sat, as_of, earliest):
     assert verdict.decision == "do_not_retake"
     assert {"mccqe.nac-no-consecutive-sessions", "mccqe.nac-latest-result-counts",
             "mccqe.nac-pass-score-unconfirmed"} <= set(fired(verdict))
-    assert all("unconfirmed" in r.text for r in verdict.reasons if r.confidence == "unconfirmed")
+    unconfirmed = [r for r in verdict.reasons if r.confidence == "unconfirmed"]
+    assert unconfirmed and all("unconfirmed" in r.text for r in unconfirmed)
 
 
 @pytest.mark.parametrize("results, decision, left", [

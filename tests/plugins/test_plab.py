@@ -17,7 +17,7 @@ from plugins.plab import bands, policy, rules
 from plugins.plab.eligibility import plab1_pass_expiry, registration_deadline, window_regime
 from plugins.plab.english import ielts_overall, oet_grade
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 GOOD_IELTS = {"listening": 7.5, "reading": 7.5, "writing": 7.0, "speaking": 7.5}
 
 

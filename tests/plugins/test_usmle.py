@@ -10,8 +10,6 @@ import pytest
 from core.errors import ProfileError
 from plugins.usmle.eligibility import earliest_next_attempt
 
-AS_OF = date(2026, 11, 25)
-
 
 def profile(exam: str, attempts: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     data = {"exam": exam, "attempts": attempts, "target": {"country": "US", "specialty": "internal-medicine"}}

@@ -12,7 +12,6 @@ import yaml
 import retake_amc
 from core.errors import ProfileError
 from core.testing import assert_plugin_contract, registered_plugin
-from retake_amc import policy
 
 AS_OF = date(2026, 6, 1)
 PROFILES = Path(__file__).parent.parent / "profiles"
