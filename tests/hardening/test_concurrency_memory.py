@@ -38,6 +38,7 @@ def test_eight_threads_get_the_serial_verdicts(cohort: list[dict[str, Any]]):
 MEMORY_SCRIPT = textwrap.dedent("""
     import json, sys
     from datetime import date
+    sys.path.insert(0, str(__import__("pathlib").Path(sys.argv[1]).parent))  # tests/days.py
     sys.path.insert(0, sys.argv[1])
     from conftest import AS_OF, make_cohort
     from core.pipeline import default_pipeline
