@@ -188,10 +188,10 @@ class SQLiteStore:
         return [_verdict(row) for row in rows]
 
     _LATEST = (
-        f"SELECT c.id, c.name, c.profile, c.revision, c.created_at, c.updated_at, "
-        f"v.id, v.checked_at, v.as_of, v.rules_version, v.decision, v.outcome, v.earliest_date, v.next_deadline, "
-        f"v.deadlines, v.verdict, (SELECT COUNT(*) FROM verdicts n WHERE n.case_id = c.id) "
-        f"FROM cases c LEFT JOIN verdicts v ON v.id = (SELECT MAX(id) FROM verdicts w WHERE w.case_id = c.id) "
+        "SELECT c.id, c.name, c.profile, c.revision, c.created_at, c.updated_at, "
+        "v.id, v.checked_at, v.as_of, v.rules_version, v.decision, v.outcome, v.earliest_date, v.next_deadline, "
+        "v.deadlines, v.verdict, (SELECT COUNT(*) FROM verdicts n WHERE n.case_id = c.id) "
+        "FROM cases c LEFT JOIN verdicts v ON v.id = (SELECT MAX(id) FROM verdicts w WHERE w.case_id = c.id) "
     )
 
     @staticmethod

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 
 import pytest
 
@@ -14,7 +13,7 @@ from core.exams import Assessment, Eligibility
 from core.plugins import build_registry
 from plugins.usmle import policy as usmle_policy
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 STEP2 = next(e for e in usmle_policy.EXAMS if e.id == "usmle-step2ck")
 
 

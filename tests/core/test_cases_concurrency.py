@@ -20,7 +20,7 @@ import pytest
 from core.cases import add_case, open_store, recheck
 from core.cases.importing import import_rows
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 
 def _check_whole(path: Path) -> tuple[int, int]:

@@ -17,10 +17,10 @@ from core.cases import add_case, diff_verdicts, open_store, recheck
 from core.judging import band_for, first_pass, judge_attempts
 from core.rules import decision, fact
 from core.testing import registered_plugin
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 SRC = Source("Ratchet Council: exam policy", "https://example.org/ratchet")
 CHANGE_DAY = date(2026, 7, 1)
-AS_OF = date(2026, 11, 25)
 
 PASSED_FINAL = Rule(
     id="ratchet.passed-final", title="A pass is final", text="A passed Ratchet Exam cannot be retaken.",

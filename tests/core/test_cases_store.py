@@ -18,7 +18,7 @@ from core.cases.operations import check_name
 from core.cases.store import NewCase
 from core.errors import ProfileError
 
-AS_OF = date(2026, 11, 25)
+from days import AS_OF  # the one fixed day (tests/days.py)
 
 
 @pytest.fixture
