@@ -4,8 +4,8 @@ Used by `retake batch` and by the dashboard's batch tab; no decision logic lives
 goes through `Pipeline.evaluate`. The promise is that no row is ever lost: a row that cannot be
 parsed or judged still yields a record, with `error` naming the field.
 
-    rows = profile_rows(data, "csv")           # (row number, raw profile dict | ProfileError)
-    for record in judge_rows(rows, as_of):     # one flat dict per input row, in order
+    rows, reader = open_rows(stream, "csv")    # streamed: (row number, raw profile dict | ProfileError)
+    for record in judge_rows_parallel(rows, as_of, jobs=2):   # one flat dict per input row, in order
         ...
     with atomic_writer(path) as fh:            # temp file in the same folder, renamed at the end
         write_records(records, fh, "csv")
@@ -28,15 +28,21 @@ Layout: `schema` (formats, the CSV columns and where each goes in a profile), `r
 `judging` and `writing`; every public name is importable from `core.batch` itself.
 """
 
-from core.batch.judging import BatchStats, judge_rows
-from core.batch.reading import Row, profile_rows
+from core.batch.judging import BatchStats, judge_row, judge_rows
+from core.batch.parallel import default_jobs, judge_rows_parallel
+from core.batch.reading import MAX_BATCH_BYTES, CountingReader, Row, open_rows, profile_rows
 from core.batch.schema import (
     ATTEMPT_FIELDS, EXTENSIONS, MAX_ATTEMPT_COLUMNS, OUTPUT_COLUMNS, SECTIONS, TOP_COLUMNS, Format, column_name,
     csv_columns, detect_format, output_format,
 )
-from core.batch.writing import LIST_SEPARATOR, RecordWriter, atomic_writer, records_text, write_records
+from core.batch.uploads import judge_upload
+from core.batch.writing import (
+    FORMULA_STARTS, LIST_SEPARATOR, RecordWriter, atomic_writer, current_umask, records_text, write_records,
+)
 
 __all__ = [
+    "FORMULA_STARTS", "MAX_BATCH_BYTES", "CountingReader", "current_umask", "default_jobs", "judge_row",
+    "judge_rows_parallel", "judge_upload", "open_rows",
     "ATTEMPT_FIELDS", "EXTENSIONS", "LIST_SEPARATOR", "MAX_ATTEMPT_COLUMNS", "OUTPUT_COLUMNS", "SECTIONS",
     "TOP_COLUMNS", "BatchStats", "Format", "RecordWriter", "Row", "atomic_writer", "column_name", "csv_columns",
     "detect_format", "judge_rows", "output_format", "profile_rows", "records_text", "write_records",

@@ -42,12 +42,51 @@ def _empty_record(row: int, raw: Any) -> dict[str, Any]:
     }
 
 
+def judge_row(row: int, raw: Any, as_of: date, pipeline: Any, csv_names: bool) -> tuple[dict[str, Any], str]:
+    """One row's record and its kind: "judged", "input" (its `error` names the field) or "internal"."""
+    record = _empty_record(row, raw)
+    if isinstance(raw, ProfileError):
+        record["error"] = _describe(raw, csv_names)
+        return record, "input"
+    try:
+        verdict = pipeline.evaluate(raw, as_of)
+    except ProfileError as exc:
+        record["error"] = _describe(exc, csv_names)
+        return record, "input"
+    except RetakeError as exc:  # PluginError / EngineError: the row is kept, the fault is named
+        record["error"] = f"internal fault: {exc}"
+        return record, "internal"
+    except Exception as exc:  # noqa: BLE001 - never lose a row to a bug; the CLI exits 1
+        record["error"] = f"internal fault: {type(exc).__name__}: {exc}"
+        return record, "internal"
+    eligibility = verdict.eligibility
+    record.update(
+        exam=verdict.exam, decision=verdict.decision, outcome=verdict.outcome,
+        can_retake=eligibility.can_retake,
+        earliest_date=eligibility.earliest_date.isoformat() if eligibility.earliest_date else None,
+        attempts_used=eligibility.attempts_used, attempts_left=eligibility.attempts_left,
+        band=verdict.band.id if verdict.band else None,
+        red_flags=[flag.id for flag in verdict.red_flags],
+    )
+    return record, "judged"
+
+
+def count(stats: BatchStats, kind: str) -> None:
+    if kind == "judged":
+        stats.judged += 1
+    elif kind == "input":
+        stats.input_errors += 1
+    else:
+        stats.internal_errors += 1
+
+
 def judge_rows(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, fmt: Format | None = None,
                stats: BatchStats | None = None) -> Iterator[dict[str, Any]]:
     """One flat record per input row, in order (see OUTPUT_COLUMNS); `error` names the field.
 
     `fmt="csv"` names fields by their CSV column (`attempt1_score`) instead of the profile path.
-    `stats`, when given, counts judged rows, input errors and internal faults.
+    `stats`, when given, counts judged rows, input errors and internal faults. Judges in this
+    process; `core.batch.parallel.judge_rows_parallel` spreads the work over worker processes.
     """
     if pipeline is None:
         from core.pipeline import default_pipeline
@@ -56,32 +95,6 @@ def judge_rows(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, fmt: F
     stats = stats if stats is not None else BatchStats()
     csv_names = fmt == "csv"
     for row, raw in rows:
-        record = _empty_record(row, raw)
-        if isinstance(raw, ProfileError):
-            record["error"] = _describe(raw, csv_names)
-            stats.input_errors += 1
-            yield record
-            continue
-        try:
-            verdict = pipeline.evaluate(raw, as_of)
-        except ProfileError as exc:
-            record["error"] = _describe(exc, csv_names)
-            stats.input_errors += 1
-        except RetakeError as exc:  # PluginError / EngineError: the row is kept, the fault is named
-            record["error"] = f"internal fault: {exc}"
-            stats.internal_errors += 1
-        except Exception as exc:  # noqa: BLE001 - never lose a row to a bug; the CLI exits 1
-            record["error"] = f"internal fault: {type(exc).__name__}: {exc}"
-            stats.internal_errors += 1
-        else:
-            eligibility = verdict.eligibility
-            record.update(
-                exam=verdict.exam, decision=verdict.decision, outcome=verdict.outcome,
-                can_retake=eligibility.can_retake,
-                earliest_date=eligibility.earliest_date.isoformat() if eligibility.earliest_date else None,
-                attempts_used=eligibility.attempts_used, attempts_left=eligibility.attempts_left,
-                band=verdict.band.id if verdict.band else None,
-                red_flags=[flag.id for flag in verdict.red_flags],
-            )
-            stats.judged += 1
+        record, kind = judge_row(row, raw, as_of, pipeline, csv_names)
+        count(stats, kind)
         yield record

@@ -14,6 +14,10 @@ from typing import Any, Iterable, Iterator, Mapping, TextIO
 from core.batch.schema import OUTPUT_COLUMNS, Format
 
 LIST_SEPARATOR = ";"  # red flag ids in one CSV cell
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) echoed from
+# a bad input cell into `exam` or `error`): such a text cell is written with a leading apostrophe,
+# which spreadsheets show as text. Numbers are never text cells here, so -3 stays -3.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value: Any) -> Any:
@@ -22,7 +26,9 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(str(v) for v in value)
+        value = LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -60,6 +66,20 @@ def records_text(records: Iterable[Mapping[str, Any]], fmt: Format) -> str:
     return buffer.getvalue()
 
 
+def current_umask() -> int:
+    """The process's umask (read from /proc where it can be, else set and restored at once)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     """A text file that appears at `path` only when the block finishes without an exception.
@@ -73,14 +93,16 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     folder = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        # errors="backslashreplace": text that is not valid Unicode (a lone surrogate) cannot stop
+        # the writer half-way; readers refuse such rows, this is the last line of defence.
+        with os.fdopen(fd, "w", encoding="utf-8", newline="", errors="backslashreplace") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         try:
-            mode = path.stat().st_mode & 0o777
+            mode = path.stat().st_mode & 0o777  # replacing a file keeps its permissions
         except OSError:
-            mode = 0o644
+            mode = 0o666 & ~current_umask()  # a new file gets what open() would give it
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:

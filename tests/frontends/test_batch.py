@@ -71,8 +71,9 @@ def test_csv_header_is_case_insensitive_and_may_carry_a_bom():
 
 
 def test_blank_csv_lines_are_not_rows_and_empty_cells_are_left_out():
+    # Blank lines give no row but are counted: row N is spreadsheet row N + 1 (the header is row 1).
     rows = _rows(f"{HEADER}\n{GOOD}\n\n,,,,,\n{GOOD}\n\n")
-    assert [number for number, _ in rows] == [1, 2]
+    assert [number for number, _ in rows] == [1, 4]
     (_, profile), = _rows(f"{HEADER}\nusmle-step2ck,2025-09-14,,US,,\n")
     assert profile == {"exam": "usmle-step2ck", "attempts": [{"date": "2025-09-14"}], "target": {"country": "US"}}
 
@@ -407,3 +408,139 @@ def test_ten_thousand_rows_with_ten_percent_malformed(runner, tmp_path):
     assert {r["row"] % 10 for r in errors} == {8}  # exactly the malformed rows, in place
     assert all(r["decision"] for r in records if not r["error"])
     assert "10,000 rows: 9,000 judged, 1,000 with input errors" in result.stderr
+
+
+# --- issue 16: a batch never loses a row ---------------------------------------------------------
+
+def test_a_broken_quote_is_its_rows_error_and_reading_goes_on():
+    rows = _rows(f'{HEADER}\n{GOOD}\nusmle-step2ck,"2025-09-14,221,US\n{GOOD}\n{GOOD}\n')
+    assert [number for number, _ in rows] == [1, 2, 3, 4]
+    assert isinstance(rows[1][1], ProfileError) and "quote" in str(rows[1][1])
+    assert all(isinstance(raw, dict) for _, raw in (rows[0], rows[2], rows[3]))
+
+
+@pytest.mark.parametrize("bad", [b"usmle-step2ck,2025-09-14,22\xe91,US,internal-medicine,9",
+                                 b"usmle-step2ck,2025-09-14,2\x0021,US,internal-medicine,9"])
+def test_a_bad_byte_spoils_its_row_not_the_file(bad):
+    data = (HEADER + "\n" + GOOD + "\n").encode() + bad + ("\n" + GOOD + "\n").encode()
+    rows = list(profile_rows(data, "csv"))
+    assert [number for number, _ in rows] == [1, 2, 3]
+    assert isinstance(rows[1][1], ProfileError)
+    assert "UTF-8" in str(rows[1][1]) or "NUL" in str(rows[1][1])
+    assert isinstance(rows[0][1], dict) and isinstance(rows[2][1], dict)
+
+
+def test_jsonl_huge_integers_and_lone_surrogates_are_row_errors(runner, tmp_path):
+    good = json.dumps({"exam": "usmle-step2ck", "attempts": [{"date": "2025-09-14", "score": 221}],
+                       "target": {"country": "US", "specialty": "internal-medicine"}})
+    lines = [good, '{"exam": "usmle-step2ck", "attempts": [{"date": "2025-09-14", "score": ' + "9" * 5000 + "}]}",
+             '{"exam": "\\ud800"}', '{"\\udfff": 1}', good]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    for target in (tmp_path / "out.jsonl", tmp_path / "out.csv"):
+        result = runner.invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF, "--no-progress"])
+        assert result.exit_code == 3, result.output
+        text = target.read_text()
+        records = (_read_csv(text) if target.suffix == ".csv" else [json.loads(line) for line in text.splitlines()])
+        assert [int(r["row"]) for r in records] == [1, 2, 3, 4, 5]
+        assert "number" in records[1]["error"] and "surrogate" in records[2]["error"]
+        assert "surrogate" in records[3]["error"] and not records[4]["error"]
+
+
+def test_output_that_is_the_input_is_refused_naming_both(runner, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(f"{HEADER}\n{GOOD}\n")
+    before = source.read_bytes()
+    (tmp_path / "sub").mkdir()
+    for same in (str(source), str(tmp_path / "sub" / ".." / "in.csv")):
+        result = runner.invoke(app, ["batch", str(source), "-o", same, "--as-of", AS_OF])
+        assert result.exit_code == 2
+        assert same in result.stderr and str(source) in result.stderr
+    link = tmp_path / "link.csv"
+    link.hardlink_to(source)
+    result = runner.invoke(app, ["batch", str(source), "-o", str(link), "--as-of", AS_OF])
+    assert result.exit_code == 2
+    assert source.read_bytes() == before
+
+
+def test_a_new_output_file_honours_the_umask(runner, tmp_path):
+    import os
+
+    old = os.umask(0o077)
+    try:
+        target = tmp_path / "private.csv"
+        result = runner.invoke(app, ["batch", str(EXAMPLES / "profiles.csv"), "-o", str(target), "--as-of", AS_OF])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_formula_cells_are_neutralised_in_csv_output(runner, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(f'{HEADER}\n"=HYPERLINK(""http://x.example"",""y"")",2025-09-14,221,US,internal-medicine,9\n'
+                      f"+1-2,2025-09-14,221,US,internal-medicine,9\n@SUM(A1),2025-09-14,221,US,internal-medicine,9\n")
+    target = tmp_path / "out.csv"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF])
+    assert result.exit_code == 3
+    rows = _read_csv(target.read_text())
+    assert len(rows) == 3
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), value
+    assert rows[0]["exam"].startswith("'=HYPERLINK")
+
+
+def test_jobs_2_gives_the_same_rows_in_the_same_order(runner, tmp_path):
+    lines = (EXAMPLES / "profiles.csv").read_text().splitlines()
+    body = [lines[1 + i % (len(lines) - 1)] for i in range(900)]
+    body[450] = "usmle-step2ck,2025-02-30,221,US,internal-medicine,9"  # an error row in the middle
+    source = tmp_path / "in.csv"
+    source.write_text(lines[0] + "\n" + "\n".join(body) + "\n")
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out{jobs}.jsonl"
+        result = runner.invoke(app, ["batch", str(source), "-o", str(target), "--as-of", AS_OF, "--jobs", jobs,
+                                     "--no-progress"])
+        assert result.exit_code in (0, 3), result.output
+        outputs.append(target.read_text())
+    assert outputs[0] == outputs[1]
+    records = [json.loads(line) for line in outputs[1].splitlines()]
+    assert [r["row"] for r in records] == list(range(1, 901))
+
+
+def test_judge_rows_parallel_matches_judge_rows_and_counts():
+    from core.batch import judge_rows_parallel
+
+    lines = (EXAMPLES / "profiles.jsonl").read_text().splitlines()
+    text = "\n".join(lines[i % len(lines)] for i in range(500)) + "\n{broken\n"
+    serial_stats, parallel_stats = BatchStats(), BatchStats()
+    serial = list(judge_rows(profile_rows(text, "jsonl"), AS_OF_DAY, stats=serial_stats))
+    parallel = list(judge_rows_parallel(profile_rows(text, "jsonl"), AS_OF_DAY, jobs=2, stats=parallel_stats,
+                                        chunk_rows=50))
+    assert parallel == serial and len(parallel) == 501
+    assert parallel_stats == serial_stats and parallel_stats.input_errors == 1
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_mid_batch_leaves_no_part_file(tmp_path, signame):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    lines = (EXAMPLES / "profiles.csv").read_text().splitlines()
+    source = tmp_path / "in.csv"
+    source.write_text(lines[0] + "\n" + "\n".join(lines[1 + i % (len(lines) - 1)] for i in range(200_000)) + "\n")
+    target = tmp_path / "out.csv"
+    retake = Path(sys.executable).with_name("retake")
+    proc = subprocess.Popen([str(retake), "batch", str(source), "-o", str(target), "--as-of", AS_OF, "--jobs", "1",
+                             "--no-progress"], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.csv.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.csv.*.part")), "the batch never started writing"
+    proc.send_signal(getattr(signal, signame))
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

@@ -1,0 +1,155 @@
+"""Judging batch rows in worker processes, output still in input order, exactly one record per row.
+
+durable_rules holds one engine per process behind one lock, so threads cannot judge in parallel;
+processes can. The rows are cut into chunks; at most a few chunks per worker are in flight at
+once, so memory stays flat however long the input is, and chunks are yielded back in the order
+they were read. Each worker builds its own pipeline once (same plugins: same environment).
+
+Rows that are already errors (reading failed) are turned into records here, without a worker.
+If a worker dies (a plugin crashing the interpreter, the OOM killer), the rows of every chunk it
+had not returned become "internal fault" records: still one per row, still in order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date
+from itertools import islice
+from typing import Any, Iterable, Iterator
+
+from core.batch.judging import BatchStats, _empty_record, count, judge_row, judge_rows
+from core.batch.reading import Row
+from core.batch.schema import Format
+from core.errors import ProfileError
+
+CHUNK_ROWS = 200  # about 40 ms of judging: large enough to hide the hand-over, small enough to stream
+IN_FLIGHT_PER_JOB = 3
+MAX_RESTARTS = 3  # after that, the rest of the rows are faults rather than a crash loop
+
+_worker_pipeline: Any = None
+
+
+def default_jobs() -> int:
+    """The machine's cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker() -> None:
+    global _worker_pipeline
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it cleans up)
+    # A worker never writes to stdout (the records go back to the parent): a plugin's print()
+    # must not land in the middle of the output, so stdout is the worker's stderr.
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        pass
+    sys.stdout = sys.stderr
+    from core.pipeline import default_pipeline
+
+    _worker_pipeline = default_pipeline()
+
+
+Item = tuple[int, Any, "tuple[dict[str, Any], str] | None"]
+
+
+def _judge_chunk(items: list[Item], as_of: date, csv_names: bool) -> list[tuple[dict[str, Any], str]]:
+    out = []
+    for row, raw, done in items:
+        out.append(done if done is not None else judge_row(row, raw, as_of, _worker_pipeline, csv_names))
+    return out
+
+
+def _died(items: list[Item], exc: BaseException) -> list[tuple[dict[str, Any], str]]:
+    out = []
+    for row, raw, done in items:
+        if done is not None:
+            out.append(done)
+            continue
+        record = _empty_record(row, raw)
+        record["error"] = f"internal fault: the worker process judging this row stopped ({type(exc).__name__})"
+        out.append((record, "internal"))
+    return out
+
+
+def judge_rows_parallel(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, jobs: int | None = None,
+                        fmt: Format | None = None, stats: BatchStats | None = None,
+                        chunk_rows: int = CHUNK_ROWS) -> Iterator[dict[str, Any]]:
+    """`judge_rows` over `jobs` worker processes (default: the machine's cores), same records in
+    the same order. With one job, or input of at most two chunks, it judges in this process (a
+    worker's start-up, about half a second, would cost more than it saves)."""
+    jobs = default_jobs() if jobs is None else jobs
+    stats = stats if stats is not None else BatchStats()
+    rows = iter(rows)
+    head = list(islice(rows, 2 * chunk_rows))
+    if jobs <= 1 or len(head) < 2 * chunk_rows:
+        yield from judge_rows(_chain(head, rows), as_of, pipeline, fmt=fmt, stats=stats)
+        return
+    csv_names = fmt == "csv"
+    context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+    pending: deque[tuple[list[Item], Future]] = deque()
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker)
+    restarts = 0
+    try:
+        chunks = _chunks(_chain(head, rows), chunk_rows, csv_names)
+        for items in chunks:
+            try:
+                future = executor.submit(_judge_chunk, items, as_of, csv_names)
+            except BrokenProcessPool as exc:  # a worker died: the rows in flight are faults, new workers go on
+                while pending:
+                    yield from _collect(pending.popleft(), stats)
+                executor.shutdown(wait=True, cancel_futures=True)
+                restarts += 1
+                if restarts > MAX_RESTARTS:
+                    for record, kind in _died(items, exc):
+                        count(stats, kind)
+                        yield record
+                    continue
+                executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker)
+                future = executor.submit(_judge_chunk, items, as_of, csv_names)
+            pending.append((items, future))
+            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield from _collect(pending.popleft(), stats)
+        while pending:
+            yield from _collect(pending.popleft(), stats)
+    finally:
+        for _, future in pending:
+            future.cancel()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(entry: tuple[list[Item], Future], stats: BatchStats) -> Iterator[dict[str, Any]]:
+    items, future = entry
+    try:
+        results = future.result()
+    except BrokenProcessPool as exc:
+        results = _died(items, exc)
+    for record, kind in results:
+        count(stats, kind)
+        yield record
+
+
+def _chain(head: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from head
+    yield from rest
+
+
+def _chunks(rows: Iterator[Row], size: int, csv_names: bool) -> Iterator[list[Item]]:
+    while True:
+        items: list[Item] = []
+        for row, raw in islice(rows, size):
+            if isinstance(raw, ProfileError):  # already decided: no worker needed (and no pickling)
+                items.append((row, None, judge_row(row, raw, date.min, None, csv_names)))
+            else:
+                items.append((row, raw, None))
+        if not items:
+            return
+        yield items
