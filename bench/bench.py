@@ -182,6 +182,45 @@ def run_batch(count: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# --- `retake batch` end to end: files in and out, the streaming reader/writer, --jobs ----------
+
+def write_batch_file(path: Path, pool: list[dict[str, Any]], count: int) -> int:
+    """`count` JSON Lines rows cycling the pool; returns the file's size in bytes."""
+    lines = [json.dumps(profile, default=str) + "\n" for profile in pool]
+    with open(path, "w", encoding="utf-8") as fh:
+        for index in range(count):
+            fh.write(lines[index % len(lines)])
+    return path.stat().st_size
+
+
+CLI_BATCH_SCRIPT = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+elapsed = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"rc": done.returncode, "seconds": elapsed, "peak": peak, "stderr": done.stderr[-500:]}))
+"""
+
+
+def run_cli_batch(source: Path, count: int, jobs: int) -> dict[str, Any]:
+    """`retake batch source -o out.jsonl --jobs N`: wall time, and the peak RSS of the largest of
+    its processes (the parent reading and writing, or one worker judging)."""
+    retake = Path(sys.executable).with_name("retake")
+    target = source.with_name(f"out-{count}-{jobs}.jsonl")
+    command = [str(retake), "batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
+               "--jobs", str(jobs), "--no-progress"]
+    done = subprocess.run([sys.executable, "-c", CLI_BATCH_SCRIPT, *command], capture_output=True, text=True,
+                          check=True)
+    result = json.loads(done.stdout)
+    lines = sum(1 for _ in open(target, "rb"))
+    target.unlink()
+    if result["rc"] != 0 or lines != count:
+        raise SystemExit(f"retake batch failed (exit {result['rc']}, {lines:,} of {count:,} rows): {result['stderr']}")
+    return {"count": count, "jobs": jobs, "seconds": result["seconds"], "per_second": count / result["seconds"],
+            "peak": result["peak"]}
+
+
 # --- cold start ---------------------------------------------------------------------------------
 
 def cold_start(repeat: int) -> dict[str, float]:
@@ -264,6 +303,25 @@ def main() -> int:
     # 3. batches, each in a fresh process
     batches = [run_batch(n) for n in ((2_000, 20_000) if args.quick else (10_000, 100_000))]
 
+    # 3b. `retake batch` end to end: peak memory at each size (--jobs 2), throughput --jobs 1 and 2
+    import tempfile
+
+    sizes = (2_000, 20_000) if args.quick else (10_000, 100_000, 1_000_000)
+    throughput_rows = sizes[1]
+    cli_runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="retake-bench-") as folder:
+        for count in sizes:
+            source = Path(folder) / f"in-{count}.jsonl"
+            size = write_batch_file(source, pool, count)
+            jobs_list = (1, 2) if count == throughput_rows else (2,)
+            for jobs in jobs_list:
+                run = run_cli_batch(source, count, jobs)
+                run["bytes"] = size
+                cli_runs.append(run)
+                print(f"retake batch {count:,} rows --jobs {jobs}: {run['seconds']:.1f} s, peak {run['peak']:.0f} MB",
+                      flush=True)
+            source.unlink()
+
     # 4. cold start
     cold = cold_start(3 if args.quick else 11)
 
@@ -283,6 +341,16 @@ def main() -> int:
         rows.append((f"RSS after 10,000 -> after {big['count']:,}",
                      f"{big['rss_10k']:.1f} -> {big['rss_end']:.1f} MB ({growth:+.1f} MB)",
                      _goal(growth <= 20, "<= +20 MB")))
+    memory_runs = [r for r in cli_runs if r["jobs"] == 2]
+    for r in memory_runs:
+        rows.append((f"retake batch {r['count']:,} rows --jobs 2", f"peak RSS {r['peak']:.0f} MB (largest process), "
+                     f"{r['per_second']:,.0f} rows/s", f"{r['bytes'] / 1e6:,.0f} MB of JSON Lines in"))
+    spread = max(r["peak"] for r in memory_runs) - min(r["peak"] for r in memory_runs)
+    rows.append((f"batch peak RSS {memory_runs[0]['count']:,} -> {memory_runs[-1]['count']:,} rows",
+                 f"{spread:+.1f} MB", _goal(spread <= 20, "flat within 20 MB")))
+    for r in (r for r in cli_runs if r["count"] == throughput_rows):
+        rows.append((f"retake batch {r['count']:,} rows --jobs {r['jobs']}", f"{r['per_second']:,.0f} rows/s, "
+                     f"{r['seconds']:.1f} s", "throughput, files in and out"))
     rows.append(("floor: flowchart as plain Python", f"{floor_us:,.2f} µs = {1e6 / floor_us:,.0f} /s",
                  f"agrees with core on {agree:.0%} of cases"))
     if zen_us is not None:

@@ -71,6 +71,12 @@ def judge_row(row: int, raw: Any, as_of: date, pipeline: Any, csv_names: bool) -
     return record, "judged"
 
 
+def judge_row_records(row: int, raw: Any, as_of: date, pipeline: Any, csv_names: bool) -> list[tuple[dict[str, Any], str]]:
+    """Every record one input row gives, with its kind: today exactly one (`judge_row`). A
+    multi-exam (candidate) row will give one per exam, each carrying the input's row number."""
+    return [judge_row(row, raw, as_of, pipeline, csv_names)]
+
+
 def count(stats: BatchStats, kind: str) -> None:
     if kind == "judged":
         stats.judged += 1
@@ -95,6 +101,6 @@ def judge_rows(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, fmt: F
     stats = stats if stats is not None else BatchStats()
     csv_names = fmt == "csv"
     for row, raw in rows:
-        record, kind = judge_row(row, raw, as_of, pipeline, csv_names)
-        count(stats, kind)
-        yield record
+        for record, kind in judge_row_records(row, raw, as_of, pipeline, csv_names):
+            count(stats, kind)
+            yield record

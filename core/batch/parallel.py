@@ -23,7 +23,7 @@ from datetime import date
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
-from core.batch.judging import BatchStats, _empty_record, count, judge_row, judge_rows
+from core.batch.judging import BatchStats, _empty_record, count, judge_row_records, judge_rows
 from core.batch.reading import Row
 from core.batch.schema import Format
 from core.errors import ProfileError
@@ -58,17 +58,16 @@ def _init_worker() -> None:
     _worker_pipeline = default_pipeline()
 
 
-Item = tuple[int, Any, "tuple[dict[str, Any], str] | None"]
+Result = list[tuple[dict[str, Any], str]]  # the records of one input row, with their kinds
+Item = tuple[int, Any, "Result | None"]
 
 
-def _judge_chunk(items: list[Item], as_of: date, csv_names: bool) -> list[tuple[dict[str, Any], str]]:
-    out = []
-    for row, raw, done in items:
-        out.append(done if done is not None else judge_row(row, raw, as_of, _worker_pipeline, csv_names))
-    return out
+def _judge_chunk(items: list[Item], as_of: date, csv_names: bool) -> list[Result]:
+    return [done if done is not None else judge_row_records(row, raw, as_of, _worker_pipeline, csv_names)
+            for row, raw, done in items]
 
 
-def _died(items: list[Item], exc: BaseException) -> list[tuple[dict[str, Any], str]]:
+def _died(items: list[Item], exc: BaseException) -> list[Result]:
     out = []
     for row, raw, done in items:
         if done is not None:
@@ -76,7 +75,7 @@ def _died(items: list[Item], exc: BaseException) -> list[tuple[dict[str, Any], s
             continue
         record = _empty_record(row, raw)
         record["error"] = f"internal fault: the worker process judging this row stopped ({type(exc).__name__})"
-        out.append((record, "internal"))
+        out.append([(record, "internal")])
     return out
 
 
@@ -109,9 +108,10 @@ def judge_rows_parallel(rows: Iterable[Row], as_of: date, pipeline: Any = None, 
                 executor.shutdown(wait=True, cancel_futures=True)
                 restarts += 1
                 if restarts > MAX_RESTARTS:
-                    for record, kind in _died(items, exc):
-                        count(stats, kind)
-                        yield record
+                    for result in _died(items, exc):
+                        for record, kind in result:
+                            count(stats, kind)
+                            yield record
                     continue
                 executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker)
                 future = executor.submit(_judge_chunk, items, as_of, csv_names)
@@ -132,9 +132,10 @@ def _collect(entry: tuple[list[Item], Future], stats: BatchStats) -> Iterator[di
         results = future.result()
     except BrokenProcessPool as exc:
         results = _died(items, exc)
-    for record, kind in results:
-        count(stats, kind)
-        yield record
+    for result in results:
+        for record, kind in result:
+            count(stats, kind)
+            yield record
 
 
 def _chain(head: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
@@ -147,7 +148,7 @@ def _chunks(rows: Iterator[Row], size: int, csv_names: bool) -> Iterator[list[It
         items: list[Item] = []
         for row, raw in islice(rows, size):
             if isinstance(raw, ProfileError):  # already decided: no worker needed (and no pickling)
-                items.append((row, None, judge_row(row, raw, date.min, None, csv_names)))
+                items.append((row, None, judge_row_records(row, raw, date.min, None, csv_names)))
             else:
                 items.append((row, raw, None))
         if not items:
