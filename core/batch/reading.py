@@ -39,6 +39,23 @@ def _input_error(message: str, allowed: str = "", given: Any = None) -> ProfileE
     return ProfileError.single("IN", message, given=given, allowed=allowed)
 
 
+def _decode(data: bytes | str) -> str:
+    """A whole input as text (for callers that rework a CSV before `profile_rows` reads it, as the
+    case book's import does); raises ProfileError (field `IN`) when it is not UTF-8 or is empty."""
+    if isinstance(data, bytes):
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise _input_error("is not UTF-8 text (it is UTF-16)", allowed="a UTF-8 CSV or JSON Lines file")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _input_error(f"is not UTF-8 text (byte {exc.start})", allowed="a UTF-8 CSV or JSON Lines file") from None
+    if data.startswith("\ufeff"):
+        data = data[1:]
+    if not data.strip():
+        raise _input_error("is empty", allowed="a CSV file with a header row, or JSON Lines (see examples/batch/)")
+    return data
+
+
 def _row_error(message: str, allowed: str = "") -> ProfileError:
     return ProfileError.single("", message, allowed=allowed)
 
