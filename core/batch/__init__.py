@@ -20,9 +20,10 @@ CSV columns (one row per person; empty cell = field left out; header names are c
 - `application_<field>` for every field of the profile's `application` block
 - `exceptions_time_limit_expired`
 
-JSON Lines: one profile object per line, the same schema as a YAML/JSON profile; blank lines are
-skipped. `row` is the data row for CSV (1 = the first row under the header) and the line number
-for JSON Lines.
+JSON Lines: one profile object per line, the same schema as a YAML/JSON profile. Blank lines give
+no row but are counted: `row` is the line under the header for CSV (1 = the first, so row N is
+spreadsheet row N + 1) and the line number for JSON Lines. Reading streams (`open_rows`), and a
+line that cannot be read is that row's error (see `core.batch.reading`).
 
 Layout: `schema` (formats, the CSV columns and where each goes in a profile), `reading`,
 `judging` and `writing`; every public name is importable from `core.batch` itself.
