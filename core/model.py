@@ -13,7 +13,7 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import FieldError, ProfileError
-from core.vocabulary import COUNTRY_ALIASES, Setting, country_code
+from core.vocabulary import COUNTRY_ALIASES, Setting, country_code  # noqa: F401 - COUNTRY_ALIASES re-exported (core.scaffold)
 from core.vocabulary import AttemptResult as Result
 
 Evidence = Literal["practice-exams", "self-estimate", "none"]
