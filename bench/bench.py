@@ -254,6 +254,8 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller counts (a smoke run, not for the record)")
+    parser.add_argument("--batch-sizes", default=None, metavar="N,N,N",
+                        help="rows per `retake batch` run (default 10000,100000,1000000; --quick 2000,20000)")
     parser.add_argument("--batch-worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.batch_worker:
@@ -307,7 +309,9 @@ def main() -> int:
     import tempfile
 
     sizes = (2_000, 20_000) if args.quick else (10_000, 100_000, 1_000_000)
-    throughput_rows = sizes[1]
+    if args.batch_sizes:
+        sizes = tuple(int(n) for n in args.batch_sizes.split(","))
+    throughput_rows = sizes[1] if len(sizes) > 1 else sizes[0]
     cli_runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="retake-bench-") as folder:
         for count in sizes:
