@@ -6,7 +6,6 @@ the save control and the Cases view, and a loader that records what was opened.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
