@@ -64,7 +64,7 @@ def save_control(profile_data: Mapping[str, Any], as_of: date, pipeline: Any) ->
                   help="Saved on this machine only, with its verdict; `retake cases recheck` re-judges saved cases.")
     name = str(st.session_state.get(_KEY + "name", "")).strip()
     exists = False
-    if name:
+    if name and default_db_path().exists():  # looking never creates the file; only saving does
         try:
             with open_store() as store:
                 store.get(name)
@@ -116,6 +116,14 @@ def _recheck(as_of: date, pipeline: Any, save: bool) -> None:
         _message("error", str(exc))
 
 
+def _decision_text(decision: str | None) -> str:
+    from core.verdict import DECISION_TEXT
+
+    if decision is None:
+        return "no verdict"
+    return DECISION_TEXT.get(decision, decision)  # multi-exam cases read "exam=decision; …"
+
+
 def _rows(summaries: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for summary in summaries:
@@ -123,7 +131,7 @@ def _rows(summaries: list[Any]) -> list[dict[str, Any]]:
         rows.append({
             "Case": summary.case.name,
             "Exam": summary.case.profile.get("exam") or ", ".join(sorted(summary.case.profile.get("exams") or {})),
-            "Latest decision": latest.decision if latest else "not judged",
+            "Latest decision": _decision_text(latest.decision) if latest else "not judged",
             "Next deadline": latest.next_deadline if latest and latest.next_deadline else "none",
             "Judged as of": latest.as_of if latest else "",
             "Verdicts": summary.verdicts,
@@ -137,6 +145,9 @@ def cases_view(pipeline: Any, as_of: date, load: Loader) -> None:
     st.caption(f"Saved cases stay in {plain(where)} on this machine; nothing is sent anywhere. "
                "The command line sees the same cases: `retake cases list`.")
     _show_message()
+    if not where.exists():  # looking never creates the file; only saving does
+        st.info("No saved cases yet. Give the profile a name under the downloads and press “Save this case”.")
+        return
     try:
         with open_store() as store:
             summaries = store.summaries()
@@ -144,7 +155,7 @@ def cases_view(pipeline: Any, as_of: date, load: Loader) -> None:
         st.error(plain(f"The case book cannot be opened: {exc}"))
         return
     if not summaries:
-        st.info("No saved cases yet. Give the profile a name under the form and press “Save this case”.")
+        st.info("No saved cases yet. Give the profile a name under the downloads and press “Save this case”.")
         return
     st.dataframe(_rows(summaries), hide_index=True, width="stretch", key=_KEY + "table")
     names = [s.case.name for s in summaries]

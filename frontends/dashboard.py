@@ -20,7 +20,7 @@ from core import examples
 from core.errors import FieldError, PluginError, ProfileError, RetakeError
 from core.loading import parse_text
 from core.model import parse_profile
-from frontends import form, panels, tools
+from frontends import cases_page, form, panels, tools
 from frontends.session import get_pipeline, plain
 
 st.set_page_config(page_title="Retake Verdict", page_icon="⚖️", layout="wide")
@@ -88,8 +88,8 @@ with st.sidebar:
         st.error(f"Not loaded: {plain(str(error))}")
     st.date_input("Judge as of", key="as_of", help="Policies in force on this day apply.")
     download_slot = st.container()
-    st.caption("Nothing you enter is stored or sent anywhere: the verdict is computed in memory on this "
-               "server for your browser session only.")
+    st.caption("Nothing you enter is sent anywhere: the verdict is computed in memory on this server for your "
+               "browser session only, and stored only if you save it as a case (a file on this machine).")
     failed = registry.load_errors
     if failed:
         st.warning(f"{len(failed)} plugin(s) failed to load and are skipped: "
@@ -110,6 +110,7 @@ with download_slot:
                        mime="application/x-yaml", key="download_yaml", width="stretch")
     st.download_button("Download profile (JSON)", form.to_json(profile_data), file_name=f"{stem}.json",
                        mime="application/json", key="download_json", width="stretch")
+    cases_page.save_control(profile_data, as_of, pipeline)
 
 # --- the verdict ----------------------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ with col_out:
         panels.show_errors(errors)
     else:
         st.error(plain(fault))
-    tabs = st.tabs(["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins"],
+    tabs = st.tabs(["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins", "Cases"],
                    key="tab", on_change="rerun")
     with tabs[0]:
         if tabs[0].open is not False and verdict is not None:
@@ -153,3 +154,6 @@ with col_out:
     with tabs[5]:
         if tabs[5].open:
             panels.plugins(registry)
+    with tabs[6]:
+        if tabs[6].open:
+            cases_page.cases_view(pipeline, as_of, load_profile)

@@ -81,7 +81,7 @@ def test_save_three_cases_then_list_them(book):
     at = save_three(start())
     table = at.dataframe[0].value
     assert list(table["Case"]) == ["amira", "bo", "chen"]
-    assert list(table["Latest decision"]) == ["not_allowed", "not_allowed", "not_allowed"]
+    assert list(table["Latest decision"]) == ["A retake is not allowed"] * 3
     assert table.loc[table["Case"] == "amira", "Next deadline"].item() == "2028-03-11"
     with open_store(book) as store:
         assert store.counts() == (3, 3)
@@ -130,3 +130,26 @@ def test_recheck_shows_changed_cases_first(book):
     assert labels and labels[0].startswith("Changed: amira")
     assert any("decision not_allowed -> retake_required" in shown(m.value) for m in at.markdown)
     assert any("Unchanged: bo, chen" in shown(c.value) for c in at.caption)
+
+
+# --- wired into the real dashboard ---------------------------------------------------------------
+
+def test_the_dashboard_saves_a_case_and_lists_it_in_the_cases_tab(book):
+    import importlib.util
+    from datetime import date
+
+    at = AppTest.from_file(importlib.util.find_spec("frontends.dashboard").origin, default_timeout=60)
+    at.session_state["as_of"] = date(2026, 11, 25)
+    at.run()
+    assert not at.exception, at.exception
+    assert not book.exists()  # looking creates nothing
+    at.text_input(key="cases_name").set_value("first-client").run()
+    button(at, "cases_save").click().run()
+    assert not at.exception, at.exception
+    with open_store(book) as store:
+        (summary,) = store.summaries()
+    assert summary.case.name == "first-client" and summary.latest.as_of == "2026-11-25"
+    at.session_state["tab"] = "Cases"
+    at.run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[-1].value["Case"]) == ["first-client"]
