@@ -209,3 +209,17 @@ def test_each_summary_field_is_compared(field, before, after):
     new = _verdict(**({"decision_value": after} if field == "decision" else {"earliest": after}))
     (change,) = diff_verdicts(old, new)
     assert (change.field, change.before, change.after) == (field, before, after)
+
+
+def test_a_multi_exam_verdict_gives_per_exam_columns():
+    from core.cases.judging import record_of
+
+    plab1 = _verdict("not_allowed", deadlines=[("plab2-window", "2027-03-09")])
+    plab2 = _verdict("retake", earliest="2026-12-01", deadlines=[("registration", "2028-01-01"),
+                                                                  ("past", "2025-01-01")])
+    record = record_of({"as_of": "2026-01-01", "verdicts": {"plab1": plab1, "plab2": plab2},
+                        "timeline": [], "rules_version": "v9"})
+    assert record.decision == "plab1=not_allowed; plab2=retake"
+    assert record.outcome is None and record.rules_version == "v9"
+    assert record.earliest_date == "2026-12-01" and record.next_deadline == "2027-03-09"
+    assert [d["exam"] for d in record.deadlines] == ["plab2", "plab1", "plab2"]
