@@ -5,13 +5,18 @@ A plugin that fails to import, register or answer is reported by name and skippe
 working. `RETAKE_STRICT_PLUGINS=1` turns such a failure into an error (for plugin authors).
 `RETAKE_PLUGINS=usmle,plab` narrows which entry points load.
 
-Every hook call has a time limit (`RETAKE_PLUGIN_TIMEOUT` seconds; see `core.timeouts`): a
-registration hook that hangs fails its plugin's load, a `retake_assess` that hangs fails that
-verdict with a PluginError naming the plugin.
+Plugins are guests (`core.guests`): their import, registration and every hook run on a worker
+thread under a time limit (`RETAKE_PLUGIN_TIMEOUT` seconds; `inf` for none), whatever they raise
+(`SystemExit` and `KeyboardInterrupt` too) is reported against their name, and what they print
+goes to stderr. What each plugin registers is checked on its own at the door (`core.ownership`):
+its rules compile alone, stay under the per-plugin cap, conclude only what the verdict knows and
+name only facts and fields that exist; its rules and specialties are scoped to its own exams and
+countries; and an exam id, specialty or entry-point name already owned is never taken over.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -26,13 +31,14 @@ from core.candidate import Candidate
 from core.context import DEFAULT_SPECIALTIES, Specialty
 from core.errors import PluginError, ProfileError
 from core.exams import Assessment, ExamSpec
+from core.guests import guest_call, guest_call_here
 from core.model import Profile
+from core.ownership import BUILT_IN_DISTRIBUTION, Contribution, Ownership, check_contribution
 from core.rules import Rule
-from core.timeouts import HookTimedOut, call_in_thread, call_with_deadline
 
 ENTRY_POINT_GROUP = "retake.plugins"
-# Seconds a plugin may take to answer: registration hooks (once, at load) and retake_assess (per
-# verdict, which normally takes microseconds). RETAKE_PLUGIN_TIMEOUT overrides both.
+# Seconds a plugin may take to answer: its import and registration hooks (once, at load) and
+# retake_assess (per verdict, which normally takes microseconds). RETAKE_PLUGIN_TIMEOUT sets both.
 REGISTER_TIMEOUT = 10.0
 ASSESS_TIMEOUT = 5.0
 EXAM_ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -49,6 +55,8 @@ class PluginInfo:
     rules: int = 0
     specialties: int = 0
     error: str | None = None
+    package: str = ""  # the distribution that published the entry point, when known
+    examples: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -66,15 +74,22 @@ def strict_from_env(env: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def timeouts_from_env(env: Mapping[str, str] | None = None) -> tuple[float, float]:
-    """(registration, assess) time limits in seconds; RETAKE_PLUGIN_TIMEOUT sets both."""
-    value = (env if env is not None else os.environ).get("RETAKE_PLUGIN_TIMEOUT", "").strip()
+def timeouts_from_env(env: Mapping[str, str] | None = None) -> tuple[float | None, float | None]:
+    """(registration, assess) time limits in seconds; RETAKE_PLUGIN_TIMEOUT sets both.
+
+    `inf` (or `none`, `off`) means no limit; anything that is not a positive number keeps the
+    defaults (a typo must never unload every plugin)."""
+    value = (env if env is not None else os.environ).get("RETAKE_PLUGIN_TIMEOUT", "").strip().lower()
+    if value in ("inf", "infinity", "+inf", "none", "off"):
+        return None, None
     try:
         seconds = float(value) if value else None
     except ValueError:
         seconds = None
-    if seconds is None or not seconds > 0:
+    if seconds is None or math.isnan(seconds) or not seconds > 0:
         return REGISTER_TIMEOUT, ASSESS_TIMEOUT
+    if math.isinf(seconds):
+        return None, None
     return seconds, seconds
 
 
@@ -85,10 +100,21 @@ def _wanted_from_env(env: Mapping[str, str] | None = None) -> set[str] | None:
     return {name.strip() for name in value.split(",") if name.strip()}
 
 
+def _distribution(entry_point: metadata.EntryPoint | None) -> str:
+    dist = getattr(entry_point, "dist", None)
+    return (dist.metadata["Name"] or "") if dist is not None else ""
+
+
 def _version_of(entry_point: metadata.EntryPoint | None, plugin: object) -> str:
     if entry_point is not None and entry_point.dist is not None:
         return entry_point.dist.version
     return str(getattr(plugin, "__version__", "0"))
+
+
+def _is_built_in(entry_point: metadata.EntryPoint) -> bool:
+    """This project's own plugins: published by retake-verdict, modules under `plugins.`."""
+    return (_distribution(entry_point).lower().replace("_", "-") == BUILT_IN_DISTRIBUTION
+            and entry_point.value.split(":")[0].startswith("plugins."))
 
 
 class Registry:
@@ -102,72 +128,114 @@ class Registry:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.plugins: list[PluginInfo] = []
-        self.exams: dict[str, ExamSpec] = {}
-        self.rules: list[Rule] = []
-        self._specialties: list[Specialty] = list(DEFAULT_SPECIALTIES)
+        self.ownership = Ownership()
+        self._default_specialties: list[Specialty] = list(DEFAULT_SPECIALTIES)
         self._assess_callers: dict[str, tuple[frozenset[int], Any]] = {}  # plugin -> (registered set, caller)
+
+    # What the accepted plugins registered, derived from `ownership` (never sliced from lists).
+    @property
+    def exams(self) -> dict[str, ExamSpec]:
+        return self.ownership.exams
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.ownership.rules
+
+    @property
+    def rule_owner(self) -> dict[str, str]:
+        return self.ownership.rule_owner
+
+    @property
+    def _specialties(self) -> list[Specialty]:
+        return self._default_specialties + self.ownership.specialties
 
     # --- loading ------------------------------------------------------------------------------
 
     def load_entry_points(self, env: Mapping[str, str] | None = None) -> None:
         wanted = _wanted_from_env(env)
-        seen: set[str] = set()
-        for entry_point in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
-            if entry_point.name in seen:  # the same distribution visible twice on sys.path
+        by_name: dict[str, list[metadata.EntryPoint]] = {}
+        for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            same = by_name.setdefault(entry_point.name, [])
+            # the same distribution visible twice on sys.path is one entry point, not a claim
+            if not any(_distribution(e) == _distribution(entry_point) and e.value == entry_point.value for e in same):
+                same.append(entry_point)
+        for name in sorted(by_name):
+            if wanted is not None and name not in wanted:
                 continue
-            seen.add(entry_point.name)
-            if wanted is not None and entry_point.name not in wanted:
-                continue
-            try:
-                plugin = entry_point.load()
-            except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's, reported by name
-                self._fail(PluginInfo(entry_point.name, _version_of(entry_point, None), "entry point"),
-                           "importing", exc)
-                continue
-            self.add(plugin, entry_point.name, version=_version_of(entry_point, plugin), origin="entry point")
+            claimants = by_name[name]
+            if len(claimants) > 1:
+                built_in = [e for e in claimants if _is_built_in(e)]
+                for refused in [e for e in claimants if e not in built_in]:
+                    holder = (f"the built-in plugin {name!r}" if built_in else
+                              "another package (" + ", ".join(sorted(_distribution(e) or e.value for e in claimants
+                                                                     if e is not refused)) + ")")
+                    self._fail(PluginInfo(name, _version_of(refused, None), "entry point",
+                                          package=_distribution(refused)),
+                               "loading", ValueError(f"package {_distribution(refused) or refused.value!r} publishes "
+                                                     f"entry point {name!r}, which {holder} also uses; refused "
+                                                     "(rename the entry point)"))
+                if not built_in:
+                    continue
+                claimants = built_in
+            self._load_one(claimants[0], built_in=_is_built_in(claimants[0]))
 
-    def add(self, plugin: object, name: str, version: str | None = None, origin: str = "registered in code") -> PluginInfo:
-        """Register one plugin object or module and collect what it provides."""
-        info = PluginInfo(name, version or _version_of(None, plugin), origin)
+    def _load_one(self, entry_point: metadata.EntryPoint, built_in: bool) -> None:
+        name = entry_point.name
+        info = PluginInfo(name, _version_of(entry_point, None), "entry point", package=_distribution(entry_point))
         try:
+            plugin = guest_call(name, "importing", "import", entry_point.load, (), self.register_timeout, passes=())
+        except PluginError as exc:
+            self._fail(info, "importing", exc)
+            return
+        self.add(plugin, name, version=_version_of(entry_point, plugin), origin="entry point", built_in=built_in,
+                 package=info.package)
+
+    def add(self, plugin: object, name: str, version: str | None = None, origin: str = "registered in code",
+            built_in: bool = False, package: str = "") -> PluginInfo:
+        """Register one plugin object or module and collect what it provides (checked at the door)."""
+        info = PluginInfo(name, version or _version_of(None, plugin), origin, package=package)
+
+        def register_with_pluggy() -> None:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
-        except Exception as exc:  # noqa: BLE001 - misspelt hooks, double registration, …
-            if self.pm.is_registered(plugin):
-                self.pm.unregister(plugin)
+
+        try:
+            guest_call(name, "registering", "register", register_with_pluggy, (), self.register_timeout, passes=())
+        except PluginError as exc:
+            self._unregister(plugin)
             self._fail(info, "registering", exc)
             return info
 
-        exams: list[ExamSpec] = []
-        rules: list[Rule] = []
-        specialties: list[Specialty] = []
+        found = Contribution(name, built_in=built_in)
         try:
-            self._call_registration_hooks(name, {"retake_register_exams": exams, "retake_register_rules": rules,
-                                                 "retake_register_specialties": specialties})
-            problems = self._check(name, exams, rules, specialties)
+            self._call_registration_hooks(name, found)
+            problems = check_contribution(found, self.ownership)
             if problems:
                 raise ValueError("; ".join(problems))
-        except Exception as exc:  # noqa: BLE001 - a plugin's fault, reported by name
-            self.pm.unregister(plugin)
+        except (PluginError, ValueError) as exc:
+            self._unregister(plugin)
             self._fail(info, "answering its registration hooks", exc)
             return info
 
-        for exam in exams:
-            object.__setattr__(exam, "plugin", name)
-            self.exams[exam.id] = exam
-        self.rules.extend(rules)
-        self._specialties.extend(specialties)
-        info.exams = [e.id for e in exams]
-        info.rules, info.specialties = len(rules), len(specialties)
+        evicted = self.ownership.accept(found)
+        for loser, reason in evicted:
+            for other in self.plugins:
+                if other.name == loser and other.ok:
+                    self._unregister(self.pm.get_plugin(loser))
+                    other.error = reason
+                    other.exams, other.rules, other.specialties = [], 0, 0
+        info.exams = [e.id for e in found.exams]
+        info.rules, info.specialties = len(found.rules), len(found.specialties)
         self.plugins.append(info)
+        if not self.ownership.holds(name):  # refused while accepting (a contested id)
+            self._unregister(plugin)
+            info.exams, info.rules, info.specialties = [], 0, 0
+            self._fail_recorded(info, self.ownership.refused[name])
         return info
 
-    def _call_one(self, plugin_name: str, hook_name: str, **kwargs: Any) -> Any:
-        """Call one plugin's implementation of a hook (others are not consulted)."""
-        impl = self._impl(plugin_name, hook_name)
-        if impl is None:
-            return None
-        return impl.function(*[kwargs[arg] for arg in impl.argnames])
+    def _unregister(self, plugin: object | None) -> None:
+        if plugin is not None and self.pm.is_registered(plugin):
+            self.pm.unregister(plugin)
 
     def _impl(self, plugin_name: str, hook_name: str) -> Any:
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
@@ -175,57 +243,47 @@ class Registry:
                 return impl
         return None
 
-    def _call_registration_hooks(self, plugin_name: str, found: dict[str, list[Any]]) -> None:
-        """A plugin's registration hooks, in order, in one thread bounded by the time limit. Once the
-        limit has passed, anything the hooks still register from the abandoned thread is ignored."""
-        state = {"open": True, "hook": ""}
+    def _call_registration_hooks(self, plugin_name: str, found: Contribution) -> None:
+        """A plugin's registration hooks, in order, in one guest call bounded by the time limit.
+        Once the limit has passed, anything the hooks still register from the abandoned thread is
+        ignored."""
+        state = {"open": True, "hook": "registration hooks"}
+        lists = {"retake_register_exams": found.exams, "retake_register_rules": found.rules,
+                 "retake_register_specialties": found.specialties}
+        extra_hooks = {"retake_register_overrides": found.overrides, "retake_register_examples": found.examples}
 
         def call() -> None:
-            for hook_name, items in found.items():
+            for hook_name, items in {**lists, **extra_hooks}.items():
+                if not hasattr(self.pm.hook, hook_name):
+                    continue
                 state["hook"] = hook_name
 
-                def register(item: Any, items: list[Any] = items) -> None:
+                def register(item: Any, *more: Any, items: list[Any] = items) -> None:
                     if state["open"]:
-                        items.append(item)
+                        items.append((item, *more) if more else item)
 
-                self._call_one(plugin_name, hook_name, register=register)
+                impl = self._impl(plugin_name, hook_name)
+                if impl is not None:
+                    impl.function(*[{"register": register}[arg] for arg in impl.argnames])
 
         try:
-            call_in_thread(call, (), self.register_timeout, f"{plugin_name}-registration")
-        except HookTimedOut as exc:
+            guest_call(plugin_name, "answering its registration hooks", "registration hooks", call, (),
+                       self.register_timeout, passes=())
+        except PluginError as exc:
             state["open"] = False
-            raise TimeoutError(f"{state['hook']} {exc}") from None
-
-    def _check(self, name: str, exams: list[ExamSpec], rules: list[Rule], specialties: list[Specialty]) -> list[str]:
-        problems: list[str] = []
-        for exam in exams:
-            if not isinstance(exam, ExamSpec):
-                problems.append(f"registered {type(exam).__name__}, not an ExamSpec")
-                continue
-            if not EXAM_ID.match(exam.id):
-                problems.append(f"exam id {exam.id!r} must be lower-case words joined by dashes")
-            if exam.id in self.exams:
-                problems.append(f"exam id {exam.id!r} is already registered by plugin {self.exams[exam.id].plugin!r}")
-        known_rules = {r.id for r in self.rules}
-        for rule in rules:
-            if not isinstance(rule, Rule):
-                problems.append(f"registered {type(rule).__name__}, not a Rule")
-                continue
-            problems.extend(rule.problems())
-            if rule.id in known_rules:
-                problems.append(f"rule id {rule.id!r} is already registered")
-        for specialty in specialties:
-            if not isinstance(specialty, Specialty):
-                problems.append(f"registered {type(specialty).__name__}, not a Specialty")
-                continue
-            problems.extend(specialty.problems())
-        return problems
+            raise PluginError(plugin_name, exc.stage, exc.detail.replace("registration hooks", state["hook"], 1)) from None
 
     def _fail(self, info: PluginInfo, stage: str, exc: BaseException) -> None:
-        info.error = f"{type(exc).__name__} while {stage}: {exc}"
+        detail = exc.detail if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
+        info.error = f"{detail} (while {stage})" if isinstance(exc, PluginError) else f"{type(exc).__name__} while {stage}: {exc}"
         self.plugins.append(info)
         if self.strict:
-            raise PluginError(info.name, stage, f"{type(exc).__name__}: {exc}") from exc
+            raise PluginError(info.name, stage, detail) from exc
+
+    def _fail_recorded(self, info: PluginInfo, reason: str) -> None:
+        info.error = reason
+        if self.strict:
+            raise PluginError(info.name, "registering", reason)
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -276,15 +334,11 @@ class Registry:
         if candidate is None:
             candidate = Candidate.from_profile(profile)
         caller = self._assess_caller(exam.plugin)
-        try:
-            result = call_with_deadline(
-                lambda: caller(exam=exam, profile=profile, as_of=as_of, candidate=candidate), (), self.assess_timeout)
-        except ProfileError:
-            raise
-        except HookTimedOut as exc:
-            raise PluginError(exam.plugin, f"assessing {exam.id}", f"retake_assess {exc}") from None
-        except Exception as exc:  # noqa: BLE001 - report the plugin by name, never a bare traceback
-            raise PluginError(exam.plugin, f"assessing {exam.id}", f"{type(exc).__name__}: {exc}") from exc
+        # A guest call (core.guests): bounded, BaseException-proof, its prints sent to stderr; a
+        # ProfileError (the input's fault) passes through.
+        result = guest_call_here(exam.plugin, f"assessing {exam.id}", "retake_assess",
+                            lambda: caller(exam=exam, profile=profile, as_of=as_of, candidate=candidate), (),
+                            self.assess_timeout)
         if not isinstance(result, Assessment):
             raise PluginError(exam.plugin, f"assessing {exam.id}",
                               f"retake_assess returned {type(result).__name__}, not an Assessment")
@@ -301,7 +355,6 @@ class Registry:
         caller = self.pm.subset_hook_caller("retake_assess", remove_plugins=others)
         self._assess_callers[plugin_name] = (registered, caller)
         return caller
-
 
 def build_registry(
     extra: Iterable[tuple[str, object]] = (),

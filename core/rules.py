@@ -34,7 +34,9 @@ from core.dated import CONFIDENCE_LEVELS, Source
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 CONCLUSION_TYPES = ("answer", "outcome", "decision", "red_flag", "action", "note")
-RESERVED_ALIASES = ("clock_",)
+RESERVED_ALIASES = ("clock_", "scope_")
+# `Rule(exams=ANY_EXAM)`: a plugin rule meant for every exam, not only its plugin's own.
+ANY_EXAM: tuple[str, ...] = ("*",)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Rule:
     - `effective_note`: what to show when there is no exact day ("long-standing", "since 2018").
     - `priority`: lower fires first among rules ready at the same moment.
     - `confidence`: "unconfirmed" rules must say so in their text.
+    - `exams`: which exams a plugin rule takes part in: None (the default) for its plugin's own
+      exams, a tuple of some of them, or `ANY_EXAM` for every exam (core scopes it at the door).
     """
 
     id: str
@@ -62,10 +66,13 @@ class Rule:
     priority: int = 50
     confidence: str = "high"
     effective_note: str = ""
+    exams: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "then", tuple(self.then))
         object.__setattr__(self, "when", dict(self.when))
+        if self.exams is not None:
+            object.__setattr__(self, "exams", tuple(self.exams))
 
     def problems(self) -> list[str]:
         """What is wrong with this rule as data (empty when it is sound)."""
@@ -82,7 +89,8 @@ class Rule:
             found.append(f"{self.id}: a rule needs at least one pattern in 'when'")
         for alias in self.when:
             if not re.match(r"^[a-z][a-z0-9_]*$", alias) or alias.startswith(RESERVED_ALIASES):
-                found.append(f"{self.id}: alias {alias!r} must be a lower-case word not starting with 'clock_'")
+                found.append(f"{self.id}: alias {alias!r} must be a lower-case word not starting with "
+                             f"{' or '.join(repr(a) for a in RESERVED_ALIASES)}")
         for conclusion in self.then:
             kind = conclusion.get("t")
             if kind not in CONCLUSION_TYPES:

@@ -6,6 +6,7 @@ check passed. `core.testing.check_plugin` runs them all.
 
 from __future__ import annotations
 
+import functools
 import string
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
@@ -20,8 +21,17 @@ from core.vocabulary import DECISIONS
 _OPERATORS = ("$lt", "$lte", "$gt", "$gte", "$neq", "$eq", "$ex", "$nex", "$mt", "$imt", "$iall", "$iany")
 
 
+@functools.lru_cache(maxsize=1)
+def _core_fact_fields() -> dict[str, frozenset[str]]:
+    return {kind: frozenset(names) for kind, names in _build_core_fact_fields().items()}
+
+
 def core_fact_fields() -> dict[str, set[str]]:
     """The fields of every fact core asserts (see core/facts.py) and of every conclusion fact."""
+    return {kind: set(names) for kind, names in _core_fact_fields().items()}
+
+
+def _build_core_fact_fields() -> dict[str, set[str]]:
     from core.exams import Assessment, Eligibility
     from core.facts import build_facts
     from core.model import parse_profile
@@ -87,17 +97,33 @@ def _operand(value: Any, same: set[str], refs: list[tuple[str, str]]) -> None:
             refs.append((key, inner))
 
 
-def _placeholders(text: str) -> list[tuple[str, str]]:
-    found = []
+def _placeholders(text: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """(problems, [(fact as quoted, field)]) for the `{type.field}` placeholders of a text."""
+    found: list[tuple[str, str]] = []
+    problems: list[str] = []
     try:
         parsed = list(string.Formatter().parse(text))
-    except ValueError:
-        return [("", text)]
-    for _, name, _, _ in parsed:
-        if name and "." in name:
-            kind, field_name = name.split(".", 1)
-            found.append((kind, field_name.split(".")[0].split("[")[0]))
-    return found
+    except ValueError as exc:
+        return [f"malformed placeholder ({exc}); write a literal brace as '{{{{' or '}}}}'"], []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if conversion is not None and conversion not in ("s", "r", "a"):
+            problems.append(f"placeholder {{{name}!{conversion}}}: the conversion must be !s, !r or !a")
+        if "." not in name:
+            problems.append(f"placeholder {{{name}}} must name a fact and its field, e.g. {{case.score:g}}")
+            continue
+        if spec and "{" not in spec:
+            try:
+                format(0.5, spec)
+            except ValueError:
+                try:
+                    format("x", spec)
+                except ValueError:
+                    problems.append(f"placeholder {{{name}:{spec}}}: {spec!r} is not a format spec")
+        kind, field_name = name.split(".", 1)
+        found.append((kind, field_name.split(".")[0].split("[")[0]))
+    return problems, found
 
 
 def check_rules(rules: Sequence[Rule], plugin_name: str, extra_fact_types: Iterable[str] = (),
@@ -153,15 +179,42 @@ def check_rules(rules: Sequence[Rule], plugin_name: str, extra_fact_types: Itera
                     problems.append(f"rule {rule.id!r}: ref({ref_alias!r}, {ref_field!r}): fact "
                                     f"{alias_types[ref_alias]!r} has no such field")
         texts = [rule.text] + [c.get("text", "") for c in rule.then if isinstance(c.get("text"), str)]
+        own_views = plugin_name.replace(".", "_").replace("-", "_") + "_"
         for text in texts:
-            for quoted, field_name in _placeholders(text):
+            syntax, quoted_fields = _placeholders(text)
+            problems.extend(f"rule {rule.id!r}: {problem}" for problem in syntax)
+            for quoted, field_name in quoted_fields:
                 kind = views.get(quoted, quoted)
                 if kind in fields and field_name not in fields[kind]:
                     problems.append(f"rule {rule.id!r}: the text quotes {{{quoted}.{field_name}}}, but fact "
                                     f"{kind!r} has no field {field_name!r}")
-        for conclusion in rule.then:
-            if conclusion.get("t") == "decision" and conclusion.get("value") not in DECISIONS:
-                problems.append(f"rule {rule.id!r}: decision {conclusion.get('value')!r} is not one of the Verdict's")
+                elif kind not in fields and not quoted.startswith(own_views):
+                    problems.append(f"rule {rule.id!r}: the text quotes {{{quoted}.{field_name}}}, but no fact "
+                                    f"{quoted!r} exists (core facts: {', '.join(sorted(views))}; the plugin's "
+                                    f"own are quoted {own_views}…)")
+        problems.extend(_conclusion_problems(rule))
+    return problems
+
+
+def _conclusion_problems(rule: Rule) -> list[str]:
+    """A conclusion the verdict cannot hold (an unknown decision, outcome or question) is refused
+    here, naming it, rather than failing inside a verdict."""
+    from core.vocabulary import OUTCOMES, QUESTIONS
+
+    allowed = {"decision": DECISIONS, "outcome": OUTCOMES}
+    problems = []
+    for conclusion in rule.then:
+        kind = conclusion.get("t")
+        if kind in allowed and conclusion.get("value") not in allowed[kind]:
+            problems.append(f"rule {rule.id!r}: {kind} {conclusion.get('value')!r} is not one the Verdict knows "
+                            f"({', '.join(allowed[kind])})")
+        elif kind == "answer" and conclusion.get("question") not in QUESTIONS:
+            problems.append(f"rule {rule.id!r}: question {conclusion.get('question')!r} is not one of the "
+                            f"flowchart's ({', '.join(QUESTIONS)})")
+        elif kind in ("red_flag", "action") and not isinstance(conclusion.get("key"), str):
+            problems.append(f"rule {rule.id!r}: a {kind} needs a key (a short id)")
+        elif kind in ("red_flag", "action", "note") and not isinstance(conclusion.get("text"), str):
+            problems.append(f"rule {rule.id!r}: a {kind} needs a text")
     return problems
 
 
@@ -176,6 +229,22 @@ def check_rules_compile(rules: Sequence[Rule]) -> list[str]:
         return [str(exc)]
     except Exception as exc:  # noqa: BLE001 - anything durable_rules raises is a compile failure
         return [f"the rules do not compile: {type(exc).__name__}: {exc}"]
+    return []
+
+
+def check_rules_compile_alone(rules: Sequence[Rule], plugin_name: str) -> list[str]:
+    """One plugin's rules compile in durable_rules on their own (at load, so a malformed condition
+    disables only that plugin, named, instead of breaking every exam)."""
+    from core.engine import Engine
+
+    if not rules:
+        return []
+    try:
+        Engine(tuple(rules))
+    except EngineError as exc:
+        return [f"its rules do not compile: {exc}"]
+    except Exception as exc:  # noqa: BLE001 - anything durable_rules raises is a compile failure
+        return [f"its rules do not compile: {type(exc).__name__}: {exc}"]
     return []
 
 
@@ -204,4 +273,4 @@ def blocked_by_codes(rules: Sequence[Rule]) -> set[str]:
     return codes
 
 
-__all__ = ["blocked_by_codes", "check_rules", "check_rules_compile", "core_fact_fields", "rule_conclusions"]
+__all__ = ["blocked_by_codes", "check_rules", "check_rules_compile", "check_rules_compile_alone", "core_fact_fields", "rule_conclusions"]

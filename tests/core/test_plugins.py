@@ -105,7 +105,7 @@ def test_duplicate_exam_id_is_refused():
 
     registry = build_registry(extra=[("usmle-again", Again())])
     (again,) = registry.load_errors
-    assert again.name == "usmle-again" and "already registered" in again.error
+    assert again.name == "usmle-again" and "belongs to the built-in plugin 'usmle'" in again.error
 
 
 def test_registering_the_same_module_twice_is_refused():
