@@ -42,6 +42,19 @@ class _BoundedLoader(yaml.SafeLoader):
                 None, None, f"{what[:80]} is not a valid value here ({exc})", node.start_mark,
             ) from None
 
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
+        # Last-one-wins hides a typo'd copy of a field: a key given twice is refused, named.
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = key_node.value
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"the key {key[:80]!r} is given twice (each field once)", key_node.start_mark)
+                    seen.add(key)
+        return super().construct_mapping(node, deep)
+
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         depth = getattr(self, "_depth", 0) + 1
         if depth > MAX_DEPTH:
@@ -51,6 +64,21 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth = depth - 1
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ProfileError.single(_escape(key), "is given twice in the same object (each field once)",
+                                      allowed="each key once")
+        seen[key] = value
+    return seen
+
+
+def _escape(text: str) -> str:
+    """`text` with control characters shown as escapes, for echoing it safely in a message."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in str(text))[:200]
 
 
 def _count_expanded(value: Any, budget: list[int], depth: int = 1) -> None:
@@ -89,7 +117,7 @@ def parse_text(text: str | bytes, name: str = "profile") -> Any:
     stripped = text.lstrip()
     if stripped.startswith("{"):
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
         except json.JSONDecodeError:
             data = _yaml(text, name)
         except RecursionError:
@@ -132,6 +160,10 @@ def read_profile_file(path: str | Path) -> Any:
     if size > MAX_PROFILE_BYTES:
         raise _too_big(str(path), size)
     try:
-        return parse_text(path.read_bytes(), name=str(path))
+        # Read at most one byte past the cap: a device (/dev/zero) or a pipe (<(yes)) reports
+        # size 0 and would otherwise be read until memory runs out.
+        with path.open("rb") as stream:
+            data = stream.read(MAX_PROFILE_BYTES + 1)
+        return parse_text(data, name=str(path))
     except OSError as exc:
         raise ProfileError.single("PROFILE", f"cannot read {path}: {exc.strerror}") from None

@@ -12,6 +12,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from core.countries import ISO_3166_ALPHA2
 from core.errors import FieldError, ProfileError
 from core.vocabulary import COUNTRY_ALIASES, Setting, country_code  # noqa: F401 - COUNTRY_ALIASES re-exported (core.scaffold)
 from core.vocabulary import AttemptResult as Result
@@ -42,6 +43,39 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+# Dates people could have sat an exam or plan one: a typo year (1025, 9999) is a field error here,
+# not a fault deep inside a plugin's date arithmetic.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def _strict_number(value: Any) -> Any:
+    # YAML/JSON `true` is not a score of 1; numbers written as text (CSV cells) stay accepted.
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()}")
+    return value
+
+
+def _strict_boolean(value: Any) -> Any:
+    # `1`/`0` are not true/false here: a number in a yes/no field is almost always a column slip.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"must be true or false (yes/no), not the number {value!r}")
+    return value
+
+
+def _strict_day(value: Any) -> Any:
+    # pydantic reads 0 or 86400 as seconds since 1970: a date is only ever written as a date.
+    if isinstance(value, (int, float)):
+        raise ValueError(f"must be a date written as YYYY-MM-DD, not the number {value!r}")
+    return value
+
+
+def _sane_day(value: Any) -> Any:
+    if isinstance(value, date) and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(f"{value.isoformat()} is outside {EARLIEST_DAY.year}-{LATEST_DAY.year} (a typo in the year?)")
+    return value
+
+
 class Attempt(_Strict):
     date: date
     score: Optional[float] = None
@@ -51,6 +85,18 @@ class Attempt(_Strict):
     result_date: Optional[date] = None
 
     _lower_result = field_validator("result", mode="before")(_lower)
+    _numbers = field_validator("score", "pass_mark", mode="before")(_strict_number)
+    _days = field_validator("date", "result_date", mode="before")(_strict_day)
+    _sane_days = field_validator("date", "result_date")(_sane_day)
+
+    @field_validator("parts", mode="before")
+    @classmethod
+    def _part_numbers(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for name, part in value.items():
+                if isinstance(part, bool):
+                    raise ValueError(f"part {name!r} must be a number or a grade, not {str(part).lower()}")
+        return value
 
     @field_validator("score", "pass_mark")
     @classmethod
@@ -68,9 +114,11 @@ class Target(_Strict):
     @field_validator("country", mode="before")
     @classmethod
     def _country(cls, value: Any) -> Any:
+        if value is False:
+            return "NO"  # YAML 1.1 reads a bare NO (Norway) as false
         if isinstance(value, str):
             code = country_code(value)
-            if len(code) != 2 or not code.isalpha():
+            if code not in ISO_3166_ALPHA2:
                 raise ValueError("must be a two-letter ISO 3166 country code such as US, GB (or UK), CA")
             return code
         return value
@@ -85,6 +133,7 @@ class Plan(_Strict):
     prep_months: int = Field(default=4, ge=1, le=36)
 
     _lower_evidence = field_validator("evidence", mode="before")(_lower)
+    _numbers = field_validator("predicted_score", "months_to_application", "prep_months", mode="before")(_strict_number)
 
 
 class Application(_Strict):
@@ -97,10 +146,14 @@ class Application(_Strict):
     interview: Quality = "ok"
 
     _lower_words = field_validator("letters", "research", "personal_statement", "interview", mode="before")(_lower)
+    _numbers = field_validator("clinical_experience_months", mode="before")(_strict_number)
+    _booleans = field_validator("postgraduate_qualification", "specialty_commitment", mode="before")(_strict_boolean)
 
 
 class Exceptions(_Strict):
     time_limit_expired: bool = False
+
+    _booleans = field_validator("time_limit_expired", mode="before")(_strict_boolean)
 
 
 class Profile(_Strict):

@@ -21,8 +21,19 @@ def check_profile(exam: ExamSpec, profile: Profile, as_of: date) -> None:
     errors += check_scores_on_scale(exam, profile)
     errors += check_delivered(exam, profile)
     errors += check_predicted_score(exam, profile, as_of)
+    errors += check_pass_marks(exam, profile)
     if errors:
         raise ProfileError(errors)
+
+
+def check_pass_marks(exam: ExamSpec, profile: Profile) -> list[FieldError]:
+    """A sitting's own pass mark only for exams that set one per sitting: a user's pass_mark must
+    never replace a fixed standard (USMLE's 214 from 2025-07-01 is not the profile's to change)."""
+    if exam.pass_mark_per_sitting:
+        return []
+    return [FieldError(f"attempts[{i}].pass_mark", f"{exam.name} does not set a pass mark per sitting: the "
+                       "standard in force on the sitting's date applies", given=a.pass_mark, allowed="leave it out")
+            for i, a in enumerate(profile.attempts) if a.pass_mark is not None]
 
 
 def check_delivered(exam: ExamSpec, profile: Profile) -> list[FieldError]:

@@ -176,14 +176,21 @@ def new_plugin(
 
 def main() -> None:
     """Console-script entry point: the app, with a last guard so no traceback reaches the user."""
+    import errno
     import gc
 
+    if sys.stdout is None or sys.stdin is None:  # started with a standard stream closed (`retake exams >&-`)
+        _stream_error("a standard stream (stdin or stdout) is closed; run retake with all three open")
     try:
         app()
     except KeyboardInterrupt:
         _say("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
+        if isinstance(exc, OSError) and exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG):
+            # stdout closed early (`| head`), the disk behind a redirect full, a closed descriptor:
+            # the output could not be written: the invocation's problem, not an internal fault.
+            _stream_error(f"cannot write the output: {exc.strerror or exc}")
         if os.environ.get("RETAKE_DEBUG"):
             raise
         _say(f"error: internal fault: {type(exc).__name__}: {exc} (set RETAKE_DEBUG=1 for the traceback)")
@@ -192,6 +199,18 @@ def main() -> None:
         # The process is about to end: spare the interpreter a last full collection of everything
         # the imports built (pydantic schemas, rules). Measured: about 20 ms of a 170 ms `decide`.
         gc.freeze()
+
+
+def _stream_error(message: str) -> None:
+    """A usage error (exit 2) about the standard streams, said on stderr when it can be."""
+    try:
+        sys.stdout = None  # nothing more goes to a stream that failed (or the interpreter's flush at exit)
+        if sys.stderr is not None:
+            sys.stderr.write(f"error: {message}\n")
+            sys.stderr.flush()
+    except OSError:
+        pass
+    os._exit(EXIT_USAGE)  # exit now: a normal exit would flush the broken stream again and fail
 
 
 if __name__ == "__main__":

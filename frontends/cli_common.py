@@ -41,18 +41,51 @@ def _fail(message: str, code: int = EXIT_USAGE, allowed: str = "") -> NoReturn:
     raise typer.Exit(code)
 
 
+def _finite(value: Any) -> Any:
+    """`value` with every NaN/Infinity float as a string: `--json` output is always valid JSON."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return repr(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _emit_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere (a given value echoed back)
+        text = json.dumps(_finite(value), indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
+
+
+def _escaped(value: Any) -> str:
+    """A value the user gave, safe to echo to a terminal: control characters (escape sequences,
+    carriage returns, NULs) shown as Python escapes."""
+    text = str(value)
+    if all(ch.isprintable() for ch in text):
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _debug_traceback(exc: BaseException) -> None:
+    """With RETAKE_DEBUG=1, every internal fault also shows its traceback (plugin and engine ones too)."""
+    import os
+    import traceback
+
+    if os.environ.get("RETAKE_DEBUG", "").strip() not in ("", "0"):
+        _say("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip())
 
 
 def _print_profile_error(exc: "ProfileError", rename: dict[str, str] | None = None) -> None:
     rename = rename or {}
     _say("error: the input is not acceptable:" if len(exc.errors) > 1 else "error: the input is not acceptable")
     for one in exc.errors:
-        field = rename.get(one.field, one.field)
-        line = f"{field}: {one.message}" if field else one.message
-        if one.given is not None and str(one.given) not in line:
-            line += f" (given: {one.given})"
+        field = _escaped(rename.get(one.field, one.field))
+        line = f"{field}: {_escaped(one.message)}" if field else _escaped(one.message)
+        if one.given is not None and _escaped(one.given) not in line:
+            line += f" (given: {_escaped(one.given)})"
         if one.allowed and one.allowed not in line:
             line += f" (allowed: {one.allowed})"
         _say(f"  - {line}")
@@ -74,12 +107,14 @@ def _handled(as_json: bool = False, rename: dict[str, str] | None = None) -> Ite
         _print_profile_error(exc, rename)
         raise typer.Exit(EXIT_USAGE) from None
     except PluginError as exc:
+        _debug_traceback(exc)
         if as_json:
             _emit_json({"errors": [{"plugin": exc.plugin, "stage": exc.stage, "message": exc.detail}],
                         "exit_code": EXIT_INTERNAL})
         _json_errors(False)
         _fail(f"internal fault in plugin {exc.plugin!r} while {exc.stage}: {exc.detail}", EXIT_INTERNAL)
     except EngineError as exc:
+        _debug_traceback(exc)
         if as_json:
             _emit_json({"errors": [{"engine": True, "message": str(exc)}], "exit_code": EXIT_INTERNAL})
         _json_errors(False)
@@ -90,9 +125,13 @@ def _parse_day(value: Optional[str], option: str = "--as-of") -> date:
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
-        _fail(f"{option}: {value!r} is not a date", allowed="YYYY-MM-DD, e.g. 2026-11-25")
+        _fail(f"{option}: {_escaped(repr(value))} is not a date", allowed="YYYY-MM-DD, e.g. 2026-11-25")
+    if not 1900 <= day.year <= 2100:
+        _fail(f"{option}: {day.isoformat()} is outside 1900-2100 (a typo in the year?)",
+              allowed="a day between 1900-01-01 and 2100-12-31")
+    return day
 
 
 def _registry() -> "Registry":
