@@ -10,13 +10,13 @@ from core.exams import Assessment, Band, Deadline, Eligibility, ExamSpec, Judged
 from core.hookspecs import hookimpl
 from core.model import Profile, parse_profile
 from core.pipeline import Pipeline, default_pipeline, evaluate
-from core.rules import Rule
+from core.rules import ANY_EXAM, Priority, Rule
 from core.verdict import Verdict
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Assessment", "Band", "Dated", "DatedValues", "Deadline", "Eligibility", "ExamSpec", "FieldError",
-    "JudgedAttempt", "Pipeline", "PluginError", "Profile", "ProfileError", "RetakeError", "Rule", "Scale",
+    "ANY_EXAM", "JudgedAttempt", "Pipeline", "PluginError", "Priority", "Profile", "ProfileError", "RetakeError", "Rule", "Scale",
     "Source", "Specialty", "Verdict", "default_pipeline", "evaluate", "hookimpl", "parse_profile",
 ]

@@ -35,6 +35,22 @@ from core.dated import CONFIDENCE_LEVELS, Source
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 CONCLUSION_TYPES = ("answer", "outcome", "decision", "red_flag", "action", "note")
 RESERVED_ALIASES = ("clock_", "scope_")
+
+
+class Priority:
+    """Named priority levels for `Rule(priority=...)` (lower fires first among rules ready at the
+    same moment). Use the level that says what the rule is; `Priority.SCORE + 1` places a rule
+    just after its level's others. Firing order decides the order of reasons in a verdict, never
+    which decision wins (see the guide: overrides, not priority tricks, shape framework output)."""
+
+    POLICY = 10          # what the authority forbids or requires: not allowed, must retake
+    POLICY_DETAIL = 15   # waiting periods, attempts counted, the limit's details
+    DEADLINES = 20       # booking windows, validity of results, English evidence
+    SCORE = 30           # what the score means: pass marks, scales, bands
+    FRAMEWORK = 50       # the decision framework's own rules (the default)
+    CONTEXT = 80         # outcome data and background, shown last
+
+
 # `Rule(exams=ANY_EXAM)`: a plugin rule meant for every exam, not only its plugin's own.
 ANY_EXAM: tuple[str, ...] = ("*",)
 
@@ -63,7 +79,7 @@ class Rule:
     then: tuple[Mapping[str, Any], ...] = ()
     effective: date | None = None
     until: date | None = None
-    priority: int = 50
+    priority: int = Priority.FRAMEWORK
     confidence: str = "high"
     effective_note: str = ""
     exams: tuple[str, ...] | None = None

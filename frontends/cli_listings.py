@@ -151,9 +151,23 @@ def rules(
                  rows, flexible="rule_text")
 
 
-def plugins(as_json: bool = typer.Option(False, "--json", help="Print a JSON list on stdout.")) -> None:
-    """List the installed plugins: name, version, exams, and any load error."""
+def plugins(
+    action: Optional[str] = typer.Argument(None, metavar="[check NAME]",
+                                           help="`check NAME`: run the contract kit against that installed plugin."),
+    name: Optional[str] = typer.Argument(None, hidden=True),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """List the installed plugins (name, version, exams, load errors), or `check NAME`: run the
+    contract kit against one and print each problem with its fix (exit 0 clean, 2 problems)."""
     _json_errors(as_json)
+    if action is not None:
+        if action != "check" or not name:
+            _fail(f"plugins: unknown action {action!r}" if action != "check" else "plugins check needs a plugin name",
+                  allowed="retake plugins [--json] | retake plugins check NAME [--json]")
+        from frontends.cli_plugin_check import check_command
+
+        check_command(name, as_json)
+        return
     registry = _registry()
     rows = [info.to_dict() for info in registry.plugins]
     if as_json:
