@@ -9,6 +9,7 @@ from core.errors import FieldError, PluginError, ProfileError, RetakeError
 from core.exams import Assessment, Band, Deadline, Eligibility, ExamSpec, JudgedAttempt, Scale
 from core.hookspecs import hookimpl
 from core.model import Profile, parse_profile
+from core.overrides import Override
 from core.pipeline import Pipeline, default_pipeline, evaluate
 from core.rules import ANY_EXAM, Priority, Rule
 from core.verdict import Verdict
@@ -17,6 +18,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Assessment", "Band", "Dated", "DatedValues", "Deadline", "Eligibility", "ExamSpec", "FieldError",
-    "ANY_EXAM", "JudgedAttempt", "Pipeline", "PluginError", "Priority", "Profile", "ProfileError", "RetakeError", "Rule", "Scale",
+    "ANY_EXAM", "JudgedAttempt", "Override", "Pipeline", "PluginError", "Priority", "Profile", "ProfileError", "RetakeError", "Rule", "Scale",
     "Source", "Specialty", "Verdict", "default_pipeline", "evaluate", "hookimpl", "parse_profile",
 ]

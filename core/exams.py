@@ -93,6 +93,9 @@ class ExamSpec:
     parts: tuple[str, ...] = ()
     discontinued: date | None = None
     notes: tuple[str, ...] = ()
+    # Exam-shaped framework output (core.overrides.Override): conclusions that do not apply to this
+    # exam, or its own words for them, by rule id or `action:KEY` / `red_flag:KEY`.
+    overrides: tuple[Any, ...] = ()
     plugin: str = ""  # filled in by core at registration
 
     @property

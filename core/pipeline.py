@@ -20,6 +20,7 @@ from core.candidate import Candidate
 from core.exams import Assessment
 from core.facts import build_facts
 from core.model import Profile, parse_profile
+from core.overrides import shape
 from core.plugins import Registry, build_registry
 from core.rulebase import compile_rulebase
 from core.validation import check_profile
@@ -34,6 +35,7 @@ class Pipeline:
         self.registry = registry
         rulebase = compile_rulebase(registry)
         self.rules = rulebase.rules
+        self.rule_map = {rule.id: rule for rule in self.rules}  # for the exams' overrides (core.overrides)
         self.engine = rulebase.engine
         self.rules_version = rulebase.version
         self.assembler = VerdictAssembler(self.rules_version)
@@ -55,6 +57,7 @@ class Pipeline:
         facts = build_facts(profile, assessment, specialty, as_of)
         firings = self.engine.run(facts)                                      # 3. run the rules
         verdict = self.assembler.assemble(profile, assessment, facts, firings, as_of)  # 4. assemble
+        verdict = shape(verdict, exam.overrides, self.rule_map)               # 5. the exam's overrides
         return verdict, assessment
 
 

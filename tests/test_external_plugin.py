@@ -87,6 +87,10 @@ def test_an_installed_amc_plugin_is_found_and_used(venv: Venv, tmp_path: Path):
     assert verdict["decision"] == "not_allowed"
     assert "amc.passed-final" in [r["rule"] for r in verdict["reasons"]]
 
+    checked = venv.retake("plugins", "check", "amc", "--json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert json.loads(checked.stdout)["problems"] == []
+
     clinical = venv.retake("decide", str(AMC / "profiles" / "amc-clinical-fail.yaml"), "--json", "--as-of", AS_OF)
     assert clinical.returncode == 0, clinical.stderr
     assert json.loads(clinical.stdout)["decision"] == "retake_required"
@@ -110,3 +114,5 @@ def test_a_scaffolded_plugin_installs_and_passes_its_own_tests(venv: Venv, tmp_p
     listed = venv.retake("exams", "--json")
     assert listed.returncode == 0, listed.stderr
     assert {row["id"]: row["plugin"] for row in json.loads(listed.stdout)}["demo-exam-exam"] == "demo-exam"
+    checked = venv.retake("plugins", "check", "demo-exam")
+    assert checked.returncode == 0 and "no problem" in checked.stdout, checked.stdout + checked.stderr

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import Dated, DatedValues, ExamSpec, Scale, Source, Specialty
+from core import Dated, DatedValues, ExamSpec, Override, Scale, Source, Specialty
 
 AMC = "Australian Medical Council (AMC)"
 
@@ -110,6 +110,12 @@ EXAMS = (
         retakes_common=False, all_attempts_reported=True,
         notes=("Give each sitting's score as the number of the 14 scored stations passed.",
                "Open only to candidates who have passed the AMC CAT MCQ."),
+        # The framework's prior-failure red flag speaks of later board exams; AMC Clinical is the
+        # last AMC exam, so this exam says it in its own words (core.overrides).
+        overrides=(Override("red_flag:prior-failure",
+                            text="A failed AMC Clinical attempt is on your AMC record. How Australian employers "
+                                 "weigh it is not stated in the sources this plugin uses (unconfirmed).",
+                            why="AMC Clinical is not followed by board exams"),),
     ),
 )
 
