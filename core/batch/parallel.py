@@ -16,7 +16,9 @@ import multiprocessing
 import os
 import signal
 import sys
+import types
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
@@ -79,6 +81,20 @@ def _died(items: list[Item], exc: BaseException) -> list[Result]:
     return out
 
 
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """While workers are started: a bare `__main__`, so a spawned worker does not re-run the
+    parent's main script (spawn does, and a host's unguarded script, such as Streamlit's AppTest
+    one, would fail in every worker). Workers need nothing from it: they import core by name."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 def judge_rows_parallel(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, jobs: int | None = None,
                         fmt: Format | None = None, stats: BatchStats | None = None,
                         chunk_rows: int = CHUNK_ROWS) -> Iterator[dict[str, Any]]:
@@ -96,46 +112,80 @@ def judge_rows_parallel(rows: Iterable[Row], as_of: date, pipeline: Any = None, 
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
     pending: deque[tuple[list[Item], Future]] = deque()
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker)
+    state = {"results": 0, "in_process": False}
     restarts = 0
+
+    def submit(items: list[Item]) -> Future:
+        with _plain_main():
+            return executor.submit(_judge_chunk, items, as_of, csv_names)
+
     try:
         chunks = _chunks(_chain(head, rows), chunk_rows, csv_names)
         for items in chunks:
+            if state["in_process"]:
+                yield from _records(_judge_here(items, as_of, pipeline, csv_names), stats)
+                continue
             try:
-                future = executor.submit(_judge_chunk, items, as_of, csv_names)
+                future = submit(items)
             except BrokenProcessPool as exc:  # a worker died: the rows in flight are faults, new workers go on
                 while pending:
-                    yield from _collect(pending.popleft(), stats)
+                    yield from _collect(pending.popleft(), stats, state, as_of, pipeline, csv_names)
                 executor.shutdown(wait=True, cancel_futures=True)
+                if state["in_process"]:
+                    yield from _records(_judge_here(items, as_of, pipeline, csv_names), stats)
+                    continue
                 restarts += 1
                 if restarts > MAX_RESTARTS:
-                    for result in _died(items, exc):
-                        for record, kind in result:
-                            count(stats, kind)
-                            yield record
+                    yield from _records(_died(items, exc), stats)
                     continue
                 executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker)
-                future = executor.submit(_judge_chunk, items, as_of, csv_names)
+                future = submit(items)
             pending.append((items, future))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from _collect(pending.popleft(), stats)
+                yield from _collect(pending.popleft(), stats, state, as_of, pipeline, csv_names)
         while pending:
-            yield from _collect(pending.popleft(), stats)
+            yield from _collect(pending.popleft(), stats, state, as_of, pipeline, csv_names)
     finally:
         for _, future in pending:
             future.cancel()
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _collect(entry: tuple[list[Item], Future], stats: BatchStats) -> Iterator[dict[str, Any]]:
-    items, future = entry
-    try:
-        results = future.result()
-    except BrokenProcessPool as exc:
-        results = _died(items, exc)
+def _judge_here(items: list[Item], as_of: date, pipeline: Any, csv_names: bool) -> list[Result]:
+    if pipeline is None:
+        from core.pipeline import default_pipeline
+
+        pipeline = default_pipeline()
+    return [done if done is not None else judge_row_records(row, raw, as_of, pipeline, csv_names)
+            for row, raw, done in items]
+
+
+def _records(results: list[Result], stats: BatchStats) -> Iterator[dict[str, Any]]:
     for result in results:
         for record, kind in result:
             count(stats, kind)
             yield record
+
+
+def _collect(entry: tuple[list[Item], Future], stats: BatchStats, state: dict[str, Any], as_of: date,
+             pipeline: Any, csv_names: bool) -> Iterator[dict[str, Any]]:
+    """One chunk's records. If the workers broke before any chunk came back, they could not start
+    here at all: this and every later chunk is judged in this process instead (said once on stderr)."""
+    items, future = entry
+    try:
+        results = future.result()
+    except BrokenProcessPool as exc:
+        if state["results"] == 0:
+            if not state["in_process"]:
+                print(f"batch: worker processes could not start ({type(exc).__name__}); judging in this process",
+                      file=sys.stderr)
+            state["in_process"] = True
+            results = _judge_here(items, as_of, pipeline, csv_names)
+        else:
+            results = _died(items, exc)
+    else:
+        state["results"] += 1
+    yield from _records(results, stats)
 
 
 def _chain(head: list[Row], rest: Iterator[Row]) -> Iterator[Row]:

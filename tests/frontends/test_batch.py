@@ -544,3 +544,23 @@ def test_a_signal_mid_batch_leaves_no_part_file(tmp_path, signame):
     proc.wait(timeout=60)
     assert proc.returncode != 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_workers_start_even_when_the_host_runs_an_unguarded_main_script(tmp_path, monkeypatch):
+    # Streamlit's AppTest (and other hosts) run a temporary script as __main__ that fails when
+    # re-run; spawn would re-run it in every worker. The workers must not depend on it.
+    import sys
+    import types
+
+    from core.batch import judge_rows_parallel
+
+    script = tmp_path / "host.py"
+    script.write_text("raise SystemExit('this host script must not run in a worker')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    lines = (EXAMPLES / "profiles.jsonl").read_text().splitlines()
+    text = "\n".join(lines[i % len(lines)] for i in range(300)) + "\n"
+    parallel = list(judge_rows_parallel(profile_rows(text, "jsonl"), AS_OF_DAY, jobs=2, chunk_rows=50))
+    assert parallel == list(judge_rows(profile_rows(text, "jsonl"), AS_OF_DAY))
+    assert not any(r["error"] for r in parallel)
