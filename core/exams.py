@@ -138,11 +138,21 @@ class JudgedAttempt:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A dated limit from the authority's rules, shown in the verdict and the candidate's timeline.
+
+    `kind` is "deadline" (the last day to do something) or "validity_end" (the last day a result
+    counts); `concerns` names the exam the limit is about when it is not the assessed one (PLAB 1's
+    pass sets the PLAB 2 window); `opens` is the first day of the window the deadline closes.
+    """
+
     id: str
     date: date
     text: str
     source: Source
     confidence: str = "high"
+    kind: str = "deadline"
+    concerns: str = ""
+    opens: date | None = None
 
 
 @dataclass

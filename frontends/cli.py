@@ -31,6 +31,7 @@ from frontends.cli_common import (  # noqa: F401 - the exit codes stay importabl
 from frontends.cli_cases import cases_app
 from frontends.cli_decide import decide
 from frontends.cli_listings import exams, plugins, rules, specialties
+from frontends.cli_timeline import timeline
 
 app = typer.Typer(
     help="Should you retake a licensing exam? A sourced, dated verdict from the exam authority's rules.",
@@ -73,6 +74,7 @@ app.command()(specialties)
 app.command()(rules)
 app.command()(plugins)
 app.add_typer(cases_app, name="cases")
+app.command()(timeline)
 
 
 # --- dashboard and plugin scaffold --------------------------------------------------------------

@@ -129,8 +129,22 @@ def decide(
 
         pipeline = default_pipeline()
         _warn_load_errors(pipeline.registry)
-        parsed = parse_profile(data)
-        verdict = pipeline.evaluate(parsed, day)
+        from core.candidate import is_candidate_form
+
+        if is_candidate_form(data):  # exams: form (issue 11); one exam in it prints the Verdict as before
+            from core.candidate_verdict import evaluate_candidate
+
+            result = evaluate_candidate(data, day, pipeline)
+            if result.single is None:
+                if what_if:
+                    _fail("--what-if looks at one exam at a time: run it on a one-exam profile")
+                _print_candidate(result, pipeline, as_json)
+                return
+            verdict = result.single
+            parsed = result.candidate.profile(verdict.exam)
+        else:
+            parsed = parse_profile(data)
+            verdict = pipeline.evaluate(parsed, day)
         changes = None
         if what_if:
             from core.whatif import smallest_changes
@@ -150,6 +164,16 @@ def decide(
     cli_render.print_verdict(out, verdict, exam_spec.name if exam_spec else verdict.exam)
     if changes is not None:
         cli_render.print_what_if(out, changes)
+
+
+def _print_candidate(result: Any, pipeline: Any, as_json: bool) -> None:
+    if as_json:
+        _emit_json(result.to_json_dict())
+        return
+    from frontends import cli_render
+    from frontends.cli_timeline import print_candidate
+
+    print_candidate(cli_render.console(), result, pipeline.registry)
 
 
 def _change_dict(change: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from core import hookimpl
 from core.context import Specialty
 from core.exams import Assessment, ExamSpec
 from core.model import Profile
-from plugins.mccqe import eligibility, exams, policy, rules
+from plugins.mccqe import across, eligibility, exams, policy, rules
 
 __version__ = "0.1.0"
 
@@ -48,5 +48,9 @@ def retake_register_specialties(register):
 
 
 @hookimpl
-def retake_assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment | None:
-    return eligibility.assess(exam, profile, as_of)
+def retake_assess(exam: ExamSpec, profile: Profile, as_of: date, candidate) -> Assessment | None:
+    assessment = eligibility.assess(exam, profile, as_of)
+    pair = across.carms_pair(exam, candidate)  # None for a one-exam profile
+    if pair is not None:
+        assessment.facts.append(pair)
+    return assessment

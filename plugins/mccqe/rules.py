@@ -158,4 +158,25 @@ CONTEXT_RULES = (
     ),
 )
 
-RULES: tuple[Rule, ...] = PART1_RULES + NAC_RULES + PART2_RULES + CONTEXT_RULES
+# Across exams (issue 11): present only when the profile lists both MCCQE Part I and the NAC.
+ACROSS_RULES = (
+    Rule(
+        id="mccqe.carms-needs-both",
+        title="CaRMS reads MCCQE Part I and the NAC together",
+        when={"pair": fact("mccqe.carms-pair")},
+        text="IMGs in the CaRMS R-1 match supply their MCCQE Part I and NAC results together, and each program "
+             "sets its own criteria. Your {mccqe_carms_pair.other}: {mccqe_carms_pair.state}.",
+        source=policy.CARMS, confidence="medium-high", priority=84, effective_note="current CaRMS practice",
+    ),
+    Rule(
+        id="mccqe.carms-other-exam-missing",
+        title="The other CaRMS exam is not passed yet",
+        when={"pair": fact("mccqe.carms-pair", passed=False)},
+        then=[action("mccqe-carms-other", "Plan the {mccqe_carms_pair.other} too: CaRMS programs read both results.")],
+        text="Your {mccqe_carms_pair.other} is {mccqe_carms_pair.state}: a CaRMS application shows both results, "
+             "so plan its sitting alongside this one.",
+        source=policy.CARMS, confidence="medium-high", priority=84, effective_note="current CaRMS practice",
+    ),
+)
+
+RULES: tuple[Rule, ...] = PART1_RULES + NAC_RULES + PART2_RULES + CONTEXT_RULES + ACROSS_RULES

@@ -32,7 +32,7 @@ def retake_register_rules(register):
 
 
 @hookimpl
-def retake_assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment | None:
+def retake_assess(exam: ExamSpec, profile: Profile, as_of: date, candidate) -> Assessment | None:
     if exam.id in rules.ENGLISH:
         return english.assess(exam, profile, as_of)
-    return eligibility.assess(exam, profile, as_of)
+    return eligibility.assess(exam, profile, as_of, candidate)

@@ -20,13 +20,14 @@ Plain date arithmetic; the rules in `rules.py` say what it means. Decisions take
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from core.dates import anniversary
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt
 from core.judging import band_for, judge_attempts
 from core.model import Profile
-from plugins.plab import bands, policy
+from plugins.plab import across, bands, policy
 
 COUNTED_RESULTS = ("fail", "incomplete")
 PLAB2_PARTS = ("stations_passed", "stations_required", "stations_total", "score", "pass_score")
@@ -101,7 +102,21 @@ def _missing_evidence(profile: Profile, as_of: date) -> str:
             "or a postgraduate qualification (you report none)")
 
 
-def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+def plab2_window(passed_on: date) -> Deadline:
+    """The PLAB 2 window a PLAB 1 pass opens: its last day, with the source of the regime in force."""
+    expiry = plab1_pass_expiry(passed_on)
+    regime = window_regime(passed_on)
+    return Deadline(
+        "plab2-window", expiry - ONE_DAY,
+        f"Last day to pass PLAB 2 on the strength of your PLAB 1 pass of {passed_on.isoformat()} "
+        "(the test date counts as day one)."
+        + (" Under the transition the GMC honoured PLAB 2 bookings made before the validity ended."
+           if regime == "cut-short" else ""),
+        policy.PLAB2_BOOKING if regime != "extended" else policy.COVID_VALIDITY,
+        concerns="plab2", opens=passed_on)
+
+
+def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None) -> Assessment:
     _check_input(exam, profile)
     judged = judge_attempts(exam, profile.attempts)  # core: a PLAB 1 score needs its pass mark or a result
     limit = policy.ATTEMPTS_PER_PART.value_at(as_of)
@@ -127,20 +142,22 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
                          "If you passed PLAB 2 before then, this does not matter; otherwise PLAB 1 must be passed again. "
                          "Whether your earlier PLAB 1 fails still count toward the four attempts is unconfirmed: "
                          "they are counted here.")
-        deadlines.append(Deadline(
-            "plab2-window", expiry - ONE_DAY,
-            f"Last day to pass PLAB 2 on the strength of your PLAB 1 pass of {latest_pass.date.isoformat()} "
-            "(the test date counts as day one)."
-            + (" Under the transition the GMC honoured PLAB 2 bookings made before the validity ended."
-               if record["regime"] == "cut-short" else ""),
-            policy.PLAB2_BOOKING if record["regime"] != "extended" else policy.COVID_VALIDITY))
+        deadlines.append(plab2_window(latest_pass.date))
     if latest_pass is not None and exam.id == "plab2":
         last_day = registration_deadline(latest_pass.date)
         record.update(deadline=last_day.isoformat(), has_deadline=True, regime="registration")
         deadlines.append(Deadline(
             "registration-window", last_day,
             "Last day to have registration with a licence to practise approved on this PLAB 2 pass without "
-            "extra evidence of your knowledge and skills.", policy.PLAB2_AFTER_RESULTS))
+            "extra evidence of your knowledge and skills.", policy.PLAB2_AFTER_RESULTS, opens=latest_pass.date))
+    if exam.id == "plab2":
+        facts_across = across.plab1_window_for_plab2(candidate, latest_pass, as_of)
+        if facts_across is not None:
+            deadline, window_fact = facts_across
+            deadlines.append(deadline)
+    else:
+        window_fact = None
+    english_fact = across.english_on_plab1_date(candidate, judged, latest_pass) if exam.id == "plab1" else None
 
     passed = latest_pass is not None and not lapsed
     left_regular = max(limit - len(failed), 0)
@@ -180,7 +197,7 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         record.update(earliest=eligibility.earliest_date.isoformat(), waiting=eligibility.earliest_date > as_of)
 
     score, band, predicted, mark, margin = _scored(exam, judged, latest_pass if passed else None, profile)
-    facts = [record]
+    facts = [record] + [f for f in (window_fact, english_fact) if f is not None]
     if margin is not None:
         facts.append({"t": "plab.margin", "exam": exam.id, "score": score, "pass_mark": mark.value, "margin": margin,
                       "band": band.label if band else ""})

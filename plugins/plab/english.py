@@ -189,7 +189,8 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
 
     deadlines = [Deadline("english-validity", last_valid_day(counted.date),
                           f"Last day your {exam.name} result of {counted.date.isoformat()} is valid for the GMC: it must be "
-                          "valid on your PLAB 1 test date and on the day your registration is approved.", policy.ENGLISH)
+                          "valid on your PLAB 1 test date and on the day your registration is approved.", policy.ENGLISH,
+                          kind="validity_end")
                  ] if counted is not None else []
     eligibility = Eligibility(passed=counted is not None, can_retake=True, attempts_used=len(judged), attempts_left=None,
                               earliest_date=max(judged[-1].date + ONE_DAY, as_of), deadlines=deadlines)

@@ -236,4 +236,50 @@ CONTEXT_RULES = (
     ),
 )
 
-RULES: tuple[Rule, ...] = POLICY_RULES + ENGLISH_RULES + CONTEXT_RULES
+# Rules across exams (issue 11): facts from `across.py`, present only when the profile lists the other exam.
+ACROSS_RULES = (
+    Rule(
+        id="plab.english-valid-on-plab1-date",
+        title="Your English result was valid on the PLAB 1 test date",
+        when={"english": fact("plab.english-on-plab1", valid=True)},
+        text="Your {plab_english_on_plab1.test} result of {plab_english_on_plab1.test_date} was under two years old "
+             "on your PLAB 1 test date ({plab_english_on_plab1.plab1_date}), so it counts as English evidence for "
+             "that sitting. It must be valid again on the day registration is approved: its last valid day is "
+             "{plab_english_on_plab1.last_valid}.",
+        source=policy.ENGLISH, priority=22, effective_note="long-standing",
+    ),
+    Rule(
+        id="plab.english-not-valid-on-plab1-date",
+        title="Your English result was not valid on the PLAB 1 test date",
+        when={"english": fact("plab.english-on-plab1", valid=False)},
+        then=[red_flag("plab-english-on-plab1", "Your English evidence was not valid on your PLAB 1 test date "
+                                                "({plab_english_on_plab1.plab1_date}).")],
+        text="The GMC asks for an English result under two years old on the PLAB 1 test date, and "
+             "{plab_english_on_plab1.why}: it is refused as evidence for your PLAB 1 sitting of "
+             "{plab_english_on_plab1.plab1_date}. Ask the GMC how this affects that sitting before you book PLAB 2.",
+        source=policy.ENGLISH, priority=22, effective_note="long-standing",
+    ),
+    Rule(
+        id="plab.plab2-within-plab1-window",
+        title="PLAB 2 must be passed within your PLAB 1 pass's window",
+        when={"window": fact("plab.plab1-window")},
+        text="Your PLAB 1 pass of {plab_plab1_window.plab1_date} sets the PLAB 2 window: "
+             "{plab_plab1_window.window}, so PLAB 2 must be passed by {plab_plab1_window.deadline}.",
+        source=policy.PLAB2_BOOKING, priority=21,
+        effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
+    ),
+    Rule(
+        id="plab.plab2-passed-after-window",
+        title="PLAB 2 was passed after the PLAB 1 window closed",
+        when={"window": fact("plab.plab1-window", state="late")},
+        then=[red_flag("plab-plab2-late", "Your PLAB 2 pass of {plab_plab1_window.plab2_date} came after your "
+                                          "PLAB 1 window closed ({plab_plab1_window.deadline}).")],
+        text="Your PLAB 2 pass of {plab_plab1_window.plab2_date} came after the last day of your PLAB 1 window "
+             "({plab_plab1_window.deadline}): unless a booking made in time was honoured, the GMC can ask you to "
+             "pass PLAB 1 again.",
+        source=policy.PLAB2_BOOKING, priority=21,
+        effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
+    ),
+)
+
+RULES: tuple[Rule, ...] = POLICY_RULES + ENGLISH_RULES + CONTEXT_RULES + ACROSS_RULES

@@ -29,5 +29,5 @@ def retake_register_rules(register):
 
 
 @hookimpl
-def retake_assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment | None:
-    return eligibility.assess(exam, profile, as_of)
+def retake_assess(exam: ExamSpec, profile: Profile, as_of: date, candidate) -> Assessment | None:
+    return eligibility.assess(exam, profile, as_of, candidate)

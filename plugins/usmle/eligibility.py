@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from core.dates import add_months
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Eligibility, ExamSpec, JudgedAttempt
 from core.judging import band_for, first_pass, judge_attempts
 from core.model import Profile
-from plugins.usmle import policy
+from plugins.usmle import across, policy
 
 
 def earliest_next_attempt(dates: list[date], as_of: date) -> date:
@@ -71,7 +72,7 @@ def standard_fact(exam: ExamSpec, scored: JudgedAttempt) -> dict:
             "confidence": mark.confidence, "detail": detail, "source": mark.source.title}
 
 
-def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None) -> Assessment:
     _whole_scores(profile)
     judged = judge_attempts(exam, profile.attempts)
     _no_attempt_after_pass(exam, judged, profile)
@@ -81,6 +82,12 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     used = len(judged)  # every sitting counts, incomplete ones included
     passing = first_pass(judged)
     expired = profile.exceptions.time_limit_expired and passing is not None
+    # Across Steps (issue 11): the exception needs the full sequence; four attempts at another Step
+    # without a pass end eligibility for this one too. A one-exam profile cannot show either.
+    missing = across.missing_for_sequence(candidate) if expired else None
+    if missing:
+        expired = False
+    elsewhere = across.exhausted_elsewhere(exam, candidate, as_of)
     passed = passing is not None and not expired
     left = None if limit is None else max(limit - used, 0)
     notes: list[str] = []
@@ -88,6 +95,9 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     if passed:
         eligibility = Eligibility(passed=True, can_retake=False, attempts_used=used, attempts_left=left,
                                   blocked_by="passed-final")
+    elif elsewhere is not None:
+        eligibility = Eligibility(passed=False, can_retake=False, attempts_used=used, attempts_left=0,
+                                  blocked_by="ineligible-all-steps")
     elif limit is not None and used >= limit:
         eligibility = Eligibility(passed=False, can_retake=False, attempts_used=used, attempts_left=0,
                                   blocked_by="attempts-exhausted")
@@ -115,6 +125,11 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     }]
     if scored.pass_mark is not None and scored.score is not None:
         facts.append(standard_fact(exam, scored))
+    if elsewhere is not None:
+        facts.append({"t": "usmle.other-step-exhausted", "exam": exam.id, "step": elsewhere.exam.id,
+                      "step_name": elsewhere.exam.name, "attempts": elsewhere.attempts, "limit": elsewhere.limit})
+    if missing:
+        facts.append({"t": "usmle.sequence-incomplete", "exam": exam.id, "missing": ", ".join(missing)})
     mean = policy.MATCHED_IMG_MEAN_2013.get(profile.target.specialty)
     if exam.id == "usmle-step2ck" and mean is not None and profile.target.country == "US":
         facts.append({"t": "usmle.match-context", "specialty": profile.target.specialty, "mean": mean,

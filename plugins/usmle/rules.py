@@ -80,6 +80,26 @@ RULES = (
         source=policy.ECFMG_REPEAT_NEWS, until=policy.SIX_ATTEMPT_ERA, confidence="medium-high", priority=15,
     ),
     Rule(
+        id="usmle.attempt-limit-other-step",
+        title="The attempt limit reached at another Step ends eligibility for every Step",
+        when={"eligibility": fact("eligibility", plugin="usmle", blocked_by="ineligible-all-steps"),
+              "other": fact("usmle.other-step-exhausted")},
+        then=[decision("not_allowed")],
+        text="{usmle_other_step_exhausted.attempts} attempts at {usmle_other_step_exhausted.step_name} without a "
+             "pass reach the limit of {usmle_other_step_exhausted.limit}: four attempts at any Step without passing "
+             "make the examinee ineligible for every USMLE Step, {case.exam_name} included.",
+        source=policy.ATTEMPT_LIMIT, effective=policy.ATTEMPTS.latest.effective, priority=10,
+    ),
+    Rule(
+        id="usmle.time-limit-needs-full-sequence",
+        title="The time-limit exception needs the full USMLE sequence",
+        when={"sequence": fact("usmle.sequence-incomplete")},
+        text="exceptions.time_limit_expired does not apply: a board can ask for a passed Step to be retaken "
+             "only once the full USMLE sequence, Step 3 included, is complete, and your profile shows no "
+             "pass at {usmle_sequence_incomplete.missing}. Your pass of {case.exam_name} stands.",
+        source=policy.SCORES_FAQ, priority=12, effective_note="long-standing",
+    ),
+    Rule(
         id="usmle.waiting-period",
         title="A waiting period applies before the next attempt",
         when={"record": fact("usmle.record", waiting=True)},

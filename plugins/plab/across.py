@@ -1,0 +1,117 @@
+"""PLAB rules across exams, read from the whole candidate (issue 11).
+
+- The English result must be under two years old on the PLAB 1 test date (the GMC; policies.md
+  "English evidence vs PLAB 1"). Judged by the English module itself, as of the PLAB 1 date, on the
+  sittings taken by then: the same minimums, validity and most-recent-sitting reading as the
+  English verdict. Exactly two years old is refused; a day younger counts.
+- PLAB 2 must be passed within the PLAB 1 pass's window (two years; three for passes under the
+  COVID-19 extension, which ended on 2025-03-31): a PLAB 2 verdict shows the window its PLAB 1
+  pass opened, which a PLAB 2 profile alone cannot.
+
+Plain arithmetic; the rules `plab.english-valid-on-plab1-date`, `plab.english-not-valid-on-plab1-date`,
+`plab.plab2-within-plab1-window` and `plab.plab2-passed-after-window` say what it means. Without the
+other exams in the profile nothing here adds a fact, so a one-exam verdict is unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from core.errors import ProfileError
+from core.exams import Deadline, ExamSpec, JudgedAttempt
+from core.judging import judge_attempts
+
+ENGLISH = ("ielts-academic", "oet-medicine")
+WINDOW_WORDS = {
+    "two-years": "two years from the test date, which counts as day one",
+    "extended": "three years under the COVID-19 extension",
+    "cut-short": "cut short on 2025-03-31, when the three-year COVID-19 extension ended",
+}
+
+
+def _spec(exam_id: str) -> ExamSpec:
+    from plugins.plab import exams
+
+    return next(e for e in exams.EXAMS if e.id == exam_id)
+
+
+def english_on_plab1_date(candidate: Any, plab1: list[JudgedAttempt], plab1_pass: JudgedAttempt | None) -> dict | None:
+    """Was an English result valid on the PLAB 1 test date? A fact for the PLAB 1 verdict, or None
+    when the candidate lists no English test (a one-exam profile)."""
+    if candidate is None or not plab1:
+        return None
+    listed = [e for e in ENGLISH if candidate.has(e)]
+    if not listed:
+        return None
+    from plugins.plab import english
+
+    sitting = plab1_pass or plab1[-1]
+    on = sitting.date
+    best: dict | None = None
+    for exam_id in listed:
+        before = [a for a in candidate.attempts_at(exam_id) if a.date <= on]
+        spec = _spec(exam_id)
+        fact = {"t": "plab.english-on-plab1", "exam": "plab1", "test": spec.name, "plab1_date": on.isoformat(),
+                "test_date": "", "valid": False, "last_valid": "",
+                "why": f"no {spec.name} result from before your PLAB 1 sitting of {on.isoformat()}"}
+        if before:
+            view = candidate.profile(exam_id).model_copy(update={"attempts": before})
+            try:
+                judged = english.assess(spec, view, on)
+            except ProfileError:
+                continue  # the English verdict names the bad field
+            latest = before[-1]
+            fact["test_date"] = latest.date.isoformat()
+            valid_until = judged.eligibility.deadlines[0].date if judged.eligibility.deadlines else None
+            if judged.eligibility.passed and valid_until is not None:
+                fact.update(valid=True, last_valid=valid_until.isoformat(), why="")
+            else:
+                met = _latest_met(english, spec, view, before)
+                if met is not None:
+                    fact.update(test_date=met.isoformat(),
+                                why=f"your {spec.name} result of {met.isoformat()} was two years old or more on "
+                                    f"{on.isoformat()}")
+                else:
+                    fact["why"] = (f"your {spec.name} result of {latest.date.isoformat()} does not meet the GMC "
+                                   "minimums")
+        if best is None or (fact["valid"] and not best["valid"]):
+            best = fact
+    return best
+
+
+def _latest_met(english: Any, spec: ExamSpec, view: Any, before: list) -> date | None:
+    """The date of the latest sitting that met the GMC bar on its own day (it may have lapsed since)."""
+    for i in range(len(before) - 1, -1, -1):
+        try:
+            if english.assess(spec, view.model_copy(update={"attempts": before[: i + 1]}), before[i].date).eligibility.passed:
+                return before[i].date
+        except ProfileError:
+            return None
+    return None
+
+
+def plab1_window_for_plab2(candidate: Any, plab2_pass: JudgedAttempt | None, as_of: date) -> tuple[Deadline, dict] | None:
+    """The PLAB 2 window the candidate's PLAB 1 pass opened, for the PLAB 2 verdict, or None."""
+    if candidate is None or not candidate.has("plab1"):
+        return None
+    from plugins.plab import eligibility
+
+    try:
+        plab1 = judge_attempts(_spec("plab1"), candidate.attempts_at("plab1"))
+    except ProfileError:
+        return None
+    passes = [a for a in plab1 if a.passed]
+    if not passes:
+        return None
+    passed_on = passes[-1].date
+    deadline = eligibility.plab2_window(passed_on)
+    regime = eligibility.window_regime(passed_on)
+    if plab2_pass is None:
+        state = "closed" if as_of > deadline.date else "open"
+    else:
+        state = "in-time" if plab2_pass.date <= deadline.date else "late"
+    fact = {"t": "plab.plab1-window", "exam": "plab2", "plab1_date": passed_on.isoformat(),
+            "deadline": deadline.date.isoformat(), "regime": regime, "window": WINDOW_WORDS[regime],
+            "state": state, "plab2_date": plab2_pass.date.isoformat() if plab2_pass else ""}
+    return deadline, fact

@@ -1,0 +1,76 @@
+"""USMLE rules across Steps, read from the whole candidate (issue 11).
+
+- Four attempts at any Step without a pass make the examinee ineligible for every Step
+  (applications from 2021-07-01; the limit in force on the day is each Step's `attempt_limit`).
+- The time-limit exception (retaking a passed Step because a board's limit expired) needs the full
+  sequence complete, Step 3 included.
+
+Plain arithmetic over the candidate's other Steps, judged with this plugin's own ExamSpecs; the
+rules in `rules.py` (`usmle.attempt-limit-other-step`, `usmle.time-limit-needs-full-sequence`) say
+what it means, with their sources. A one-exam profile has no other Steps, so nothing here changes
+its answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from core.errors import ProfileError
+from core.exams import ExamSpec, JudgedAttempt
+from core.judging import first_pass, judge_attempts
+
+SEQUENCE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
+
+
+@dataclass(frozen=True)
+class Exhausted:
+    """Another Step whose attempts reached the limit without a pass."""
+
+    exam: ExamSpec
+    attempts: int
+    limit: int
+
+
+def _specs() -> dict[str, ExamSpec]:
+    from plugins.usmle import policy
+
+    return {spec.id: spec for spec in policy.EXAMS}
+
+
+def _judged(spec: ExamSpec, candidate: Any) -> list[JudgedAttempt]:
+    try:
+        return judge_attempts(spec, candidate.attempts_at(spec.id))
+    except ProfileError:
+        return []  # that Step's own verdict names the bad field; it cannot count here
+
+
+def exhausted_elsewhere(exam: ExamSpec, candidate: Any, as_of: date) -> Exhausted | None:
+    """The first other Step (in the candidate's order) with `limit` attempts and no pass, if any."""
+    if candidate is None or len(candidate.exams) < 2:
+        return None
+    specs = _specs()
+    for other_id in candidate.sat_exams:
+        spec = specs.get(other_id)
+        if spec is None or other_id == exam.id or spec.attempt_limit is None or not spec.attempt_limit.in_force(as_of):
+            continue  # no limit in force (before 2012): nothing to reach
+        judged = _judged(spec, candidate)
+        limit = spec.attempt_limit.value_at(as_of)
+        if first_pass(judged) is None and len(judged) >= limit:
+            return Exhausted(spec, len(judged), limit)
+    return None
+
+
+def missing_for_sequence(candidate: Any) -> list[str] | None:
+    """Steps of the full sequence the candidate has not passed (names), or None when a one-exam
+    profile cannot tell (the exception is then judged as before, on that Step alone)."""
+    if candidate is None or len(candidate.exams) < 2:
+        return None
+    specs = _specs()
+    missing = []
+    for step in SEQUENCE:
+        spec = specs[step]
+        if first_pass(_judged(spec, candidate)) is None:
+            missing.append(spec.name)
+    return missing

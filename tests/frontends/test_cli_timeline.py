@@ -1,0 +1,48 @@
+"""`retake timeline`: JSON, table and an .ics file the icalendar library reads back."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from icalendar import Calendar
+from typer.testing import CliRunner
+
+from core.timeline import CALENDAR_KINDS
+from frontends.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+UK = ROOT / "examples" / "candidates" / "uk-plab.yaml"
+
+
+def test_ics_holds_one_event_per_deadline(tmp_path):
+    out = tmp_path / "dates.ics"
+    result = CliRunner().invoke(app, ["timeline", str(UK), "--as-of", "2025-06-01", "--json", "--ics", str(out)])
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.stdout)
+    wanted = [e for e in events if e["kind"] in CALENDAR_KINDS]
+    assert {e["kind"] for e in wanted} >= {"deadline", "validity_end"}
+    calendar = Calendar.from_ical(out.read_bytes())
+    found = [c for c in calendar.walk("VEVENT")]
+    assert len(found) == len(wanted)
+    assert sorted(c.decoded("dtstart") for c in found) == sorted(date.fromisoformat(e["date"]) for e in wanted)
+    assert len({str(c["uid"]) for c in found}) == len(found)
+    plab2 = next(c for c in found if c.decoded("dtstart") == date(2027, 3, 9))
+    assert "PLAB 2" in str(plab2["description"]) and str(plab2["url"]).startswith("https://www.gmc-uk.org")
+    # Reproducible: the same profile and day give the same bytes (no clock in DTSTAMP).
+    again = tmp_path / "again.ics"
+    CliRunner().invoke(app, ["timeline", str(UK), "--as-of", "2025-06-01", "--ics", str(again)])
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_timeline_table_and_errors(tmp_path):
+    result = CliRunner().invoke(app, ["timeline", str(UK), "--as-of", "2025-06-01"])
+    assert result.exit_code == 0 and "2027-03-09" in result.stdout and "deadline" in result.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("target: {country: GB, specialty: internal-medicine}\nexams: {plab9: {}}\n")
+    refused = CliRunner().invoke(app, ["timeline", str(bad), "--as-of", "2025-06-01"])
+    assert refused.exit_code == 2 and "exams.plab9" in refused.output
+    unwritable = CliRunner().invoke(app, ["timeline", str(UK), "--as-of", "2025-06-01",
+                                          "--ics", str(tmp_path / "no" / "such" / "dir.ics")])
+    assert unwritable.exit_code == 2 and "--ics" in unwritable.output

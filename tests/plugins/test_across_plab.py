@@ -1,0 +1,81 @@
+"""PLAB rules across exams, as data: English on the PLAB 1 date, the PLAB 1 -> PLAB 2 -> registration windows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.candidate_verdict import evaluate_candidate
+
+IELTS_PASS = {"score": 7.5, "parts": {"listening": 8, "reading": 7.5, "writing": 7, "speaking": 7.5}}
+
+
+def _candidate(ielts_date: str | None, plab1_date: str, plab2: list[dict] | None = None) -> dict:
+    exams: dict = {}
+    if ielts_date is not None:
+        exams["ielts-academic"] = {"attempts": [{"date": ielts_date, **IELTS_PASS}]}
+    exams["plab1"] = {"attempts": [{"date": plab1_date, "score": 131, "pass_mark": 120}]}
+    exams["plab2"] = {"attempts": plab2 or []}
+    return {"target": {"country": "GB", "specialty": "internal-medicine"}, "exams": exams}
+
+
+def _rules(verdict) -> list[str]:
+    return [r.rule for r in verdict.reasons]
+
+
+@pytest.mark.parametrize(("ielts", "valid"), [
+    ("2023-03-10", False),  # exactly two years old on the PLAB 1 date: refused
+    ("2023-03-11", True),   # a day younger: fine
+    ("2024-02-29", True),
+])
+def test_english_must_be_under_two_years_old_on_the_plab1_date(ielts, valid):
+    plab1 = evaluate_candidate(_candidate(ielts, "2025-03-10"), date(2025, 6, 1)).verdicts["plab1"]
+    fired = "plab.english-valid-on-plab1-date" if valid else "plab.english-not-valid-on-plab1-date"
+    other = "plab.english-not-valid-on-plab1-date" if valid else "plab.english-valid-on-plab1-date"
+    assert fired in _rules(plab1) and other not in _rules(plab1)
+    reason = next(r for r in plab1.reasons if r.rule == fired)
+    assert reason.source.startswith("https://www.gmc-uk.org")
+    flags = [f.id for f in plab1.red_flags]
+    assert ("plab-english-on-plab1" in flags) is (not valid)
+    if not valid:
+        assert "refused as evidence" in reason.text and "2023-03-10" in reason.text
+
+
+def test_an_english_result_taken_after_the_plab1_date_does_not_count_for_it():
+    plab1 = evaluate_candidate(_candidate("2025-04-01", "2025-03-10"), date(2025, 6, 1)).verdicts["plab1"]
+    reason = next(r for r in plab1.reasons if r.rule == "plab.english-not-valid-on-plab1-date")
+    assert "no IELTS Academic result from before your PLAB 1 sitting" in reason.text
+
+
+def test_without_an_english_exam_listed_nothing_is_said():
+    plab1 = evaluate_candidate(_candidate(None, "2025-03-10"), date(2025, 6, 1)).verdicts["plab1"]
+    assert not any("english-" in rule and "plab1-date" in rule for rule in _rules(plab1))
+
+
+@pytest.mark.parametrize(("plab1", "last_day", "regime"), [
+    ("2021-06-01", "2024-05-31", "three years"),    # a pass under the extension: three years
+    ("2022-06-01", "2025-03-30", "cut short"),      # the extension ended on 2025-03-31
+    ("2023-06-01", "2025-05-31", "two years"),      # from then: two years
+    ("2025-03-31", "2027-03-30", "two years"),
+])
+def test_the_plab2_deadline_follows_the_plab1_test_date(plab1, last_day, regime):
+    as_of = date.fromisoformat(plab1).replace(day=20) if plab1[8:] != "31" else date(2025, 4, 20)
+    result = evaluate_candidate(_candidate(None, plab1, [{"date": str(as_of.replace(day=15)), "result": "fail"}]),
+                                as_of)
+    plab2 = result.verdicts["plab2"]
+    assert [(d.id, d.date.isoformat()) for d in plab2.eligibility.deadlines] == [("plab2-window", last_day)]
+    reason = next(r for r in plab2.reasons if r.rule == "plab.plab2-within-plab1-window")
+    assert regime in reason.text and last_day in reason.text
+    deadlines = [e for e in result.timeline if e.kind == "deadline" and e.rule == "plab.plab2-window"]
+    assert [(e.exam, e.date.isoformat()) for e in deadlines] == [("plab2", last_day)]  # once, not per exam
+
+
+def test_registration_within_two_years_of_plab2_and_a_late_plab2_pass():
+    data = _candidate(None, "2023-06-01", [{"date": "2025-07-01", "result": "pass"}])
+    result = evaluate_candidate(data, date(2025, 8, 1))
+    plab2 = result.verdicts["plab2"]
+    assert "plab.plab2-passed-after-window" in _rules(plab2)  # the window closed on 2025-05-31
+    registration = [e for e in result.timeline if e.rule == "plab.registration-window"]
+    assert [(e.kind, e.date.isoformat()) for e in registration] == [("window_opens", "2025-07-01"),
+                                                                     ("deadline", "2027-06-30")]

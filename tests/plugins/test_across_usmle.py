@@ -1,0 +1,73 @@
+"""USMLE rules across Steps, as data: candidate in, fired rules and decision out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.candidate_verdict import evaluate_candidate
+
+AS_OF = date(2026, 11, 25)
+TARGET = {"country": "US", "specialty": "internal-medicine"}
+
+
+def _fails(n: int, start_year: int = 2022) -> list[dict]:
+    # Step 1 pass/fail sittings, spaced so the waiting rules never refuse one.
+    return [{"date": f"{start_year + i}-0{1 + i}-10", "result": "fail"} for i in range(n)]
+
+
+def _candidate(step1_fails: int, step2: list[dict], **extra) -> dict:
+    return {"target": TARGET, **extra,
+            "exams": {"usmle-step1": {"attempts": _fails(step1_fails)}, "usmle-step2ck": {"attempts": step2}}}
+
+
+def _rules(verdict) -> list[str]:
+    return [r.rule for r in verdict.reasons]
+
+
+@pytest.mark.parametrize(("fails", "decision", "fired"), [
+    (4, "not_allowed", True),        # the limit at Step 1 ends eligibility for Step 2 CK too
+    (3, "retake_required", False),   # three do not
+])
+def test_four_failed_step1_attempts_make_a_step2ck_retake_not_allowed(fails, decision, fired):
+    result = evaluate_candidate(_candidate(fails, [{"date": "2026-03-02", "score": 205}]), AS_OF)
+    step2 = result.verdicts["usmle-step2ck"]
+    assert step2.decision == decision
+    assert ("usmle.attempt-limit-other-step" in _rules(step2)) is fired
+    if fired:
+        reason = next(r for r in step2.reasons if r.rule == "usmle.attempt-limit-other-step")
+        assert "4 attempts at USMLE Step 1 without a pass reach the limit of 4" in reason.text
+        assert reason.source.startswith("https://www.usmle.org") and reason.effective == date(2021, 7, 1)
+        assert step2.eligibility.can_retake is False and step2.eligibility.earliest_date is None
+    assert result.verdicts["usmle-step1"].decision == ("not_allowed" if fails == 4 else "retake_required")
+
+
+def test_a_pass_at_the_other_step_keeps_the_limit_per_step():
+    data = _candidate(3, [{"date": "2026-03-02", "score": 205}])
+    data["exams"]["usmle-step1"]["attempts"].append({"date": "2025-12-10", "result": "pass"})
+    step2 = evaluate_candidate(data, AS_OF).verdicts["usmle-step2ck"]
+    assert step2.decision == "retake_required" and "usmle.attempt-limit-other-step" not in _rules(step2)
+
+
+def test_time_limit_exception_needs_the_full_sequence_including_step3():
+    passes = {"usmle-step1": {"attempts": [{"date": "2016-05-02", "score": 230}]},
+              "usmle-step2ck": {"attempts": [{"date": "2017-05-02", "score": 240}]}}
+    data = {"target": TARGET, "exceptions": {"time_limit_expired": True}, "exams": dict(passes)}
+    without_step3 = evaluate_candidate(data, AS_OF).verdicts["usmle-step1"]
+    assert without_step3.decision == "not_allowed"
+    assert "usmle.time-limit-needs-full-sequence" in _rules(without_step3)
+    assert "USMLE Step 3" in next(r.text for r in without_step3.reasons
+                                  if r.rule == "usmle.time-limit-needs-full-sequence")
+
+    data["exams"]["usmle-step3"] = {"attempts": [{"date": "2018-05-02", "score": 215}]}
+    with_step3 = evaluate_candidate(data, AS_OF).verdicts["usmle-step1"]
+    assert "usmle.time-limit-exception" in _rules(with_step3)
+    assert "usmle.time-limit-needs-full-sequence" not in _rules(with_step3)
+    assert with_step3.decision != "not_allowed"
+
+
+def test_a_one_exam_profile_is_judged_on_that_step_alone(profile_data):
+    profile_data["exceptions"] = {"time_limit_expired": True}
+    verdict = evaluate_candidate(profile_data, AS_OF).single
+    assert "usmle.time-limit-needs-full-sequence" not in _rules(verdict)
