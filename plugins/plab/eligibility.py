@@ -150,13 +150,12 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
             "registration-window", last_day,
             "Last day to have registration with a licence to practise approved on this PLAB 2 pass without "
             "extra evidence of your knowledge and skills.", policy.PLAB2_AFTER_RESULTS, opens=latest_pass.date))
+    window_fact = None  # across exams (issue 11): the PLAB 1 window, for a PLAB 2 verdict
     if exam.id == "plab2":
-        facts_across = across.plab1_window_for_plab2(candidate, latest_pass, as_of)
-        if facts_across is not None:
-            deadline, window_fact = facts_across
+        found = across.plab1_window_for_plab2(candidate, latest_pass, as_of)
+        if found is not None:
+            deadline, window_fact = found
             deadlines.append(deadline)
-    else:
-        window_fact = None
     english_fact = across.english_on_plab1_date(candidate, judged, latest_pass) if exam.id == "plab1" else None
 
     passed = latest_pass is not None and not lapsed
