@@ -100,3 +100,15 @@ def evaluate_candidate(profile: Candidate | Profile | Mapping[str, Any], as_of: 
     timeline = build_timeline(((assessments[e], candidate.profile(e)) for e in assessments), as_of)
     return CandidateVerdict(as_of=as_of, candidate=candidate, verdicts=verdicts, assessments=assessments,
                             timeline=timeline, rules_version=pipeline.rules_version, to_sit=candidate.to_sit)
+
+
+def verdicts_for_batch(raw: Any, as_of: date, pipeline: Any = None) -> list[tuple[str, Verdict | None]]:
+    """For `core.batch`: one (exam id, Verdict) per exam the row lists, in the profile's order.
+
+    An exam listed without sittings gives (exam id, None): still to sit, no verdict. A one-exam
+    row gives one pair whose Verdict is exactly `Pipeline.evaluate`'s. Raises ProfileError for the
+    whole row (its errors name `exams.ID.…` fields), so the caller writes one error row: no input
+    row is ever lost, and every output row carries its input row number.
+    """
+    result = evaluate_candidate(raw, as_of, pipeline)
+    return [(exam_id, result.verdicts.get(exam_id)) for exam_id in result.candidate.exams]

@@ -99,3 +99,14 @@ def test_decide_prints_tables_and_the_timeline_for_several_exams():
     refused = CliRunner().invoke(app, ["decide", str(ROOT / "examples" / "candidates" / "us-usmle.yaml"),
                                        "--as-of", AS_OF, "--what-if"])
     assert refused.exit_code == 2 and "one exam at a time" in refused.output
+
+
+def test_batch_gets_one_pair_per_listed_exam_in_order(profile_data):
+    data = yaml.safe_load((ROOT / "examples" / "candidates" / "uk-plab.yaml").read_text())
+    from core.candidate_verdict import verdicts_for_batch
+
+    pairs = verdicts_for_batch(data, date(2025, 6, 1))
+    assert [(exam, v.decision if v else None) for exam, v in pairs] == [
+        ("ielts-academic", "do_not_retake"), ("plab1", "not_allowed"), ("plab2", None)]
+    ((exam, verdict),) = verdicts_for_batch(profile_data, date(2026, 11, 25))
+    assert verdict == default_pipeline().evaluate(profile_data, date(2026, 11, 25))
