@@ -142,6 +142,41 @@ def flowchart_jdm() -> dict[str, Any]:
     }
 
 
+THREE_EXAMS = {  # one person: IELTS, a PLAB 1 pass, a failed PLAB 2 (rules across all three)
+    "target": {"country": "GB", "specialty": "internal-medicine"},
+    "application": {"clinical_experience_months": 6},
+    "exams": {
+        "ielts-academic": {"attempts": [{"date": "2025-11-02", "score": 7.5,
+                                         "parts": {"listening": 8, "reading": 7.5, "writing": 7, "speaking": 7.5}}]},
+        "plab1": {"attempts": [{"date": "2026-01-10", "score": 131, "pass_mark": 120}]},
+        "plab2": {"attempts": [{"date": "2026-06-01", "result": "fail"}]},
+    },
+}
+ONE_EXAM = {"exam": "plab1", "attempts": [{"date": "2026-01-10", "score": 131, "pass_mark": 120}],
+            "target": {"country": "GB", "specialty": "internal-medicine"}, "application": {"clinical_experience_months": 6}}
+
+
+def candidate_vs_one(pipeline: Any, count: int) -> dict[str, float]:
+    """Mean µs of `evaluate_candidate` on THREE_EXAMS (raw input to verdicts + timeline) and of
+    `pipeline.evaluate` on the same person's PLAB 1 alone (raw input to Verdict)."""
+    from core.candidate_verdict import evaluate_candidate
+
+    for _ in range(50):  # warm both paths (rule texts, caches)
+        evaluate_candidate(THREE_EXAMS, AS_OF, pipeline)
+        pipeline.evaluate(ONE_EXAM, AS_OF)
+    started = time.perf_counter()
+    for _ in range(count):
+        pipeline.evaluate(ONE_EXAM, AS_OF)
+    one = (time.perf_counter() - started) / count * 1e6
+    started = time.perf_counter()
+    for _ in range(count):
+        evaluate_candidate(THREE_EXAMS, AS_OF, pipeline)
+    three = (time.perf_counter() - started) / count * 1e6
+    print(f"candidate: three-exam candidate {three:.0f} µs vs one-exam verdict {one:.0f} µs = {three / one:.2f}x "
+          f"(goal <= 3x: {'met' if three <= 3 * one else 'MISSED'}; {count:,} runs each)", flush=True)
+    return {"one_us": one, "three_us": three, "ratio": three / one}
+
+
 def per_second(fn: Any, inputs: list[Any], count: int) -> tuple[float, list[Any]]:
     """Mean µs per call of fn over `count` inputs (round-robin), and the first pass's results."""
     results = [fn(x) for x in inputs]  # warm-up, and the answers for the agreement check
@@ -257,7 +292,15 @@ def main() -> int:
     parser.add_argument("--batch-sizes", default=None, metavar="N,N,N",
                         help="rows per `retake batch` run (default 10000,100000,1000000; --quick 2000,20000)")
     parser.add_argument("--batch-worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--candidate-only", action="store_true",
+                        help="only the three-exam candidate vs one-exam verdict figures (issue 11)")
     args = parser.parse_args()
+    if args.candidate_only:
+        from core.pipeline import default_pipeline
+
+        print(f"machine: {machine()}", flush=True)
+        candidate_vs_one(default_pipeline(), 500 if args.quick else 5_000)
+        return 0
     if args.batch_worker:
         print(json.dumps(batch_worker(args.batch_worker)))
         return 0
@@ -284,6 +327,9 @@ def main() -> int:
     samples.sort()
     p50, p99 = samples[len(samples) // 2] / 1000, samples[int(len(samples) * 0.99)] / 1000
     full_us = statistics.fmean(samples) / 1000
+
+    # 1b. a three-exam candidate (issue 11) against a one-exam verdict; goal <= 3x
+    candidate = candidate_vs_one(pipeline, 500 if args.quick else 5_000)
 
     # 2. the flowchart alone: floor and peer, over the inputs of the same cases
     inputs = [flowchart_inputs(pipeline, p) for p in pool]

@@ -50,15 +50,23 @@ def judge_row(row: int, raw: Any, as_of: date, pipeline: Any, csv_names: bool) -
         return record, "input"
     try:
         verdict = pipeline.evaluate(raw, as_of)
-    except ProfileError as exc:
+    except Exception as exc:  # noqa: BLE001 - never lose a row to a bug; the CLI exits 1
+        return _failed(record, exc, csv_names)
+    return _filled(record, verdict), "judged"
+
+
+def _failed(record: dict[str, Any], exc: Exception, csv_names: bool) -> tuple[dict[str, Any], str]:
+    if isinstance(exc, ProfileError):
         record["error"] = _describe(exc, csv_names)
         return record, "input"
-    except RetakeError as exc:  # PluginError / EngineError: the row is kept, the fault is named
+    if isinstance(exc, RetakeError):  # PluginError / EngineError: the row is kept, the fault is named
         record["error"] = f"internal fault: {exc}"
         return record, "internal"
-    except Exception as exc:  # noqa: BLE001 - never lose a row to a bug; the CLI exits 1
-        record["error"] = f"internal fault: {type(exc).__name__}: {exc}"
-        return record, "internal"
+    record["error"] = f"internal fault: {type(exc).__name__}: {exc}"
+    return record, "internal"
+
+
+def _filled(record: dict[str, Any], verdict: Any) -> dict[str, Any]:
     eligibility = verdict.eligibility
     record.update(
         exam=verdict.exam, decision=verdict.decision, outcome=verdict.outcome,
@@ -68,13 +76,28 @@ def judge_row(row: int, raw: Any, as_of: date, pipeline: Any, csv_names: bool) -
         band=verdict.band.id if verdict.band else None,
         red_flags=[flag.id for flag in verdict.red_flags],
     )
-    return record, "judged"
+    return record
 
 
 def judge_row_records(row: int, raw: Any, as_of: date, pipeline: Any, csv_names: bool) -> list[tuple[dict[str, Any], str]]:
-    """Every record one input row gives, with its kind: today exactly one (`judge_row`). A
-    multi-exam (candidate) row will give one per exam, each carrying the input's row number."""
-    return [judge_row(row, raw, as_of, pipeline, csv_names)]
+    """Every record one input row gives, with its kind. A one-exam row gives one (`judge_row`); a
+    candidate row (`exams:`, issue 11) gives one per listed exam, in its order, each carrying the
+    input's row number (an exam still to sit: decision null, error null); a failing row gives one
+    error record with exam null. Never none."""
+    if not (isinstance(raw, Mapping) and "exams" in raw):
+        return [judge_row(row, raw, as_of, pipeline, csv_names)]
+    from core.candidate_verdict import verdicts_for_batch
+
+    try:
+        pairs = verdicts_for_batch(raw, as_of, pipeline)
+    except Exception as exc:  # noqa: BLE001 - never lose a row: the same error record judge_row gives
+        return [_failed(_empty_record(row, raw), exc, csv_names)]
+    out = []
+    for exam_id, verdict in pairs:
+        record = _empty_record(row, raw)
+        record["exam"] = exam_id
+        out.append((_filled(record, verdict) if verdict is not None else record, "judged"))
+    return out
 
 
 def count(stats: BatchStats, kind: str) -> None:

@@ -19,6 +19,7 @@ Plain date arithmetic; the rules in `rules.py` say what it means. Decisions take
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Any
 
@@ -102,8 +103,11 @@ def _missing_evidence(profile: Profile, as_of: date) -> str:
             "or a postgraduate qualification (you report none)")
 
 
+@functools.lru_cache(maxsize=1024)
 def plab2_window(passed_on: date) -> Deadline:
-    """The PLAB 2 window a PLAB 1 pass opens: its last day, with the source of the regime in force."""
+    """The PLAB 2 window a PLAB 1 pass opens: its last day, with the source of the regime in force.
+    A pure function of the date (a frozen Deadline), cached: a candidate's PLAB 1 and PLAB 2 verdicts
+    both ask."""
     expiry = plab1_pass_expiry(passed_on)
     regime = window_regime(passed_on)
     return Deadline(

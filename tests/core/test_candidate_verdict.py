@@ -110,3 +110,17 @@ def test_batch_gets_one_pair_per_listed_exam_in_order(profile_data):
         ("ielts-academic", "do_not_retake"), ("plab1", "not_allowed"), ("plab2", None)]
     ((exam, verdict),) = verdicts_for_batch(profile_data, date(2026, 11, 25))
     assert verdict == default_pipeline().evaluate(profile_data, date(2026, 11, 25))
+
+
+def test_a_candidate_batch_row_gives_one_record_per_exam_and_never_loses_a_row():
+    from core.batch.judging import BatchStats, judge_rows
+
+    uk = yaml.safe_load((ROOT / "examples" / "candidates" / "uk-plab.yaml").read_text())
+    bad = {"target": uk["target"], "exams": {"plab1": {"attempts": [{"date": "2025-02-30"}]}}}
+    stats = BatchStats()
+    records = list(judge_rows([(1, uk), (2, bad), (3, {"exams": "x"})], date(2025, 6, 1), stats=stats))
+    assert [(r["row"], r["exam"], r["decision"]) for r in records] == [
+        (1, "ielts-academic", "do_not_retake"), (1, "plab1", "not_allowed"), (1, "plab2", None),
+        (2, None, None), (3, None, None)]
+    assert "exams.plab1.attempts[0].date" in records[3]["error"] and records[2]["error"] is None
+    assert {r["row"] for r in records} == {1, 2, 3} and stats.input_errors == 2
