@@ -329,7 +329,7 @@ def main() -> int:
     full_us = statistics.fmean(samples) / 1000
 
     # 1b. a three-exam candidate (issue 11) against a one-exam verdict; goal <= 3x
-    candidate = candidate_vs_one(pipeline, 500 if args.quick else 5_000)
+    candidate_vs_one(pipeline, 500 if args.quick else 5_000)  # prints its own line
 
     # 2. the flowchart alone: floor and peer, over the inputs of the same cases
     inputs = [flowchart_inputs(pipeline, p) for p in pool]
