@@ -7,16 +7,20 @@ lives in a rule. Fields are plain JSON values with no nulls (durable_rules compa
 Fact types and fields:
 - clock: day (ordinal), date
 - case: exam, exam_name, plugin, passed, has_score, has_band, score, attempts_used, failures,
-  retake_after_pass, retakes_common, all_attempts_reported
+  failures_text ("1 failed attempt"), retake_after_pass, retakes_common, all_attempts_reported
 - eligibility: exam, plugin, passed, can_retake, attempts_used, attempts_left (-1: no limit),
-  attempts_left_text, blocked_by ("" when not blocked), has_earliest, earliest, months_to_earliest,
+  has_limit, attempts_left_text, blocked_by ("" when not blocked), has_earliest, earliest, months_to_earliest,
   time_limit_expired
-- target: country, specialty, specialty_name, setting, competitiveness, demand, tier
+- target: country, specialty, specialty_name, setting, competitiveness, demand (the index with the
+  setting's adjustment: the one every rule compares and quotes), index_text ("50 for university
+  programs (35 + 15)"), tier (of demand), clinical_term, placed (country words: `core.vocabulary`)
 - band / predicted_band: key, label, rank, fits_up_to, basis, heuristic
 - plan: has_prediction, predicted_score, gain, evidence, big_gain, small_gain, has_timeline,
   months_to_application, prep_months, months_needed, slack
 - programs: stance
-- application: clinical_months, postgraduate, letters, research, commitment, statement, interview
+- application: clinical_months, postgraduate, letters, research, commitment, statement, interview;
+  a field the profile did not give is "unknown" (a number: -1), so no rule for a known bad value
+  matches it (unknown is not none)
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from core.dates import months_until
 from core.engine import clock_fact
 from core.exams import Assessment, Band
 from core.model import Profile
+from core.vocabulary import plural, terms_for
 
 NO_GAIN_MEASURE = 1e9
 
@@ -51,6 +56,7 @@ def build_facts(profile: Profile, assessment: Assessment, specialty: Specialty, 
         "passed": eligibility.passed, "has_score": has_score, "has_band": assessment.band is not None,
         "score": assessment.score if has_score else 0,
         "attempts_used": eligibility.attempts_used, "failures": failures,
+        "failures_text": plural(failures, "failed attempt"),
         "retake_after_pass": exam.retake_after_pass, "retakes_common": exam.retakes_common,
         "all_attempts_reported": exam.all_attempts_reported,
     }
@@ -62,7 +68,8 @@ def build_facts(profile: Profile, assessment: Assessment, specialty: Specialty, 
         "passed": eligibility.passed, "can_retake": eligibility.can_retake,
         "attempts_used": eligibility.attempts_used,
         "attempts_left": -1 if left is None else left,
-        "attempts_left_text": "no attempt limit" if left is None else f"{left} attempt(s) left",
+        "has_limit": left is not None,
+        "attempts_left_text": "no attempt limit" if left is None else plural(left, "attempt") + " left",
         "blocked_by": eligibility.blocked_by or "",
         "has_earliest": eligibility.earliest_date is not None,
         "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
@@ -70,13 +77,7 @@ def build_facts(profile: Profile, assessment: Assessment, specialty: Specialty, 
         "time_limit_expired": profile.exceptions.time_limit_expired,
     }
 
-    demand = min(100, specialty.competitiveness + SETTING_BUMP[profile.target.setting])
-    target = {
-        "t": "target", "country": profile.target.country, "specialty": specialty.id,
-        "specialty_name": specialty.name, "setting": profile.target.setting,
-        "competitiveness": specialty.competitiveness, "demand": demand,
-        "tier": tier_of(specialty.competitiveness),
-    }
+    target = target_fact(profile, specialty)
 
     plan = profile.plan
     has_prediction = plan.predicted_score is not None and has_score
@@ -95,7 +96,6 @@ def build_facts(profile: Profile, assessment: Assessment, specialty: Specialty, 
         "prep_months": plan.prep_months, "months_needed": months_needed,
         "slack": (plan.months_to_application - months_needed) if has_timeline else 0,
     }
-    application = profile.application
     facts: list[dict[str, Any]] = [
         clock_fact(as_of),
         case,
@@ -109,12 +109,54 @@ def build_facts(profile: Profile, assessment: Assessment, specialty: Specialty, 
     facts += [
         plan_fact,
         {"t": "programs", "stance": profile.programs_accept_retakes},
-        {
-            "t": "application", "clinical_months": application.clinical_experience_months,
-            "postgraduate": application.postgraduate_qualification, "letters": application.letters,
-            "research": application.research, "commitment": application.specialty_commitment,
-            "statement": application.personal_statement, "interview": application.interview,
-        },
+        application_fact(profile),
     ]
     facts += [dict(extra) for extra in assessment.facts]
     return facts
+
+
+def setting_words(setting: str) -> str:
+    return "any setting" if setting == "any" else f"{setting} programs"
+
+
+def target_fact(profile: Profile, specialty: Specialty) -> dict[str, Any]:
+    """The target as the rules read it: one index (the setting's adjustment included) for all."""
+    setting = profile.target.setting
+    bump = SETTING_BUMP[setting]
+    demand = min(100, specialty.competitiveness + bump)
+    index_text = (f"{demand} for {setting} programs ({specialty.competitiveness} + {bump})" if bump
+                  else f"{demand}")
+    terms = terms_for(profile.target.country)
+    return {
+        "t": "target", "country": profile.target.country, "specialty": specialty.id,
+        "specialty_name": specialty.name, "setting": setting, "setting_text": setting_words(setting),
+        "competitiveness": specialty.competitiveness, "demand": demand, "index_text": index_text,
+        "tier": tier_of(demand), "clinical_term": terms["clinical"], "placed": terms["placed"],
+    }
+
+
+# application field -> its name in the application fact
+APPLICATION_FIELDS = {
+    "clinical_experience_months": "clinical_months", "postgraduate_qualification": "postgraduate",
+    "letters": "letters", "research": "research", "specialty_commitment": "commitment",
+    "personal_statement": "statement", "interview": "interview",
+}
+UNKNOWN = "unknown"
+
+
+def application_fact(profile: Profile) -> dict[str, Any]:
+    application = profile.application
+    given = application.model_fields_set
+    fact: dict[str, Any] = {"t": "application"}
+    for field_name, key in APPLICATION_FIELDS.items():
+        if field_name in given:
+            fact[key] = getattr(application, field_name)
+        else:
+            fact[key] = -1 if field_name == "clinical_experience_months" else UNKNOWN
+    return fact
+
+
+def unknown_application_fields(profile: Profile) -> list[str]:
+    """The application fields the profile did not give (the rules could not judge them)."""
+    given = profile.application.model_fields_set
+    return [f for f in APPLICATION_FIELDS if f not in given]

@@ -33,7 +33,7 @@ from typing import Any, Iterable, Mapping
 from core.dated import CONFIDENCE_LEVELS, Source
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
-CONCLUSION_TYPES = ("answer", "outcome", "decision", "red_flag", "action", "note")
+CONCLUSION_TYPES = ("answer", "outcome", "decision", "red_flag", "action", "note", "headline")
 RESERVED_ALIASES = ("clock_", "scope_")
 
 

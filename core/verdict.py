@@ -48,6 +48,7 @@ class BandOut(_Out):
     label: str
     low: float
     high: float
+    fits_up_to: Optional[int] = None  # the band's reach on the competitiveness index
     basis: str = "score"
     heuristic: bool = False
     note: str = ""
@@ -56,6 +57,7 @@ class BandOut(_Out):
 class Item(_Out):
     id: str
     text: str
+    tone: str = "neutral"  # warning | reassurance | neutral (core.vocabulary.TONES)
 
 
 class Reason(_Out):
@@ -67,6 +69,34 @@ class Reason(_Out):
     effective: Optional[date]
     effective_note: str = ""
     confidence: str = "high"
+    tone: str = "neutral"
+
+
+class PassMarkOut(_Out):
+    """The pass mark the latest scored sitting was judged by, with where it comes from."""
+
+    value: float
+    effective: Optional[date]
+    source: str
+
+
+class TargetOut(_Out):
+    """The target as the rules read it: `demand` is the index every reason compares and quotes."""
+
+    country: str
+    specialty: str
+    specialty_name: str
+    setting: str
+    index: int           # the specialty's own index
+    demand: int          # with the setting's adjustment
+    tier: str
+
+
+class Unknown(_Out):
+    """Something the verdict could not judge, and the profile field that would let it."""
+
+    field: str
+    text: str
 
 
 class Verdict(_Out):
@@ -84,6 +114,12 @@ class Verdict(_Out):
     score: Optional[float] = None
     predicted_band: Optional[BandOut] = None
     notes: list[str] = []
+    # Added 2026-12 (additive): what front ends show, so they copy no domain logic.
+    headline: str = ""                    # one sentence naming the deciding fact
+    deciding_rule: Optional[str] = None   # the rule whose reason the headline states
+    pass_mark: Optional[PassMarkOut] = None
+    target: Optional[TargetOut] = None
+    unknowns: list[Unknown] = []
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -71,3 +71,52 @@ def country_code(text: str) -> str:
     """`text` as an upper-case ISO 3166 code, with the common aliases (UK, USA, …) resolved."""
     code = text.strip().upper()
     return COUNTRY_ALIASES.get(code, code)
+
+
+# --- the flowchart as a graph (front ends draw it from here) -----------------------------------
+# node -> (label, {answer: next node}); an end node has no edges.
+FLOWCHART: dict[str, tuple[str, dict[bool, str]]] = {
+    "B": (QUESTION_TEXT["blocks_target"], {False: "C", True: "D"}),
+    "C": (OUTCOME_TEXT["build_rest_of_cv"], {}),
+    "D": (QUESTION_TEXT["big_improvement_realistic"], {False: "E", True: "F"}),
+    "E": (OUTCOME_TEXT["adjust_targets"], {}),
+    "F": (QUESTION_TEXT["programs_accept_retakes"], {False: "G", True: "H"}),
+    "G": (OUTCOME_TEXT["improve_other_areas"], {}),
+    "H": (QUESTION_TEXT["early_enough"], {False: "I", True: "J"}),
+    "I": (OUTCOME_TEXT["apply_with_current_score"], {}),
+    "J": (OUTCOME_TEXT["plan_focused_retake"], {}),
+}
+# When a retake is not possible the score stands: the flowchart stops at B and ends at C or E.
+SCORE_STANDS_ENDS = ("build_rest_of_cv", "adjust_targets")
+
+# The stated order of outcomes, best position first (what-if labels a change better or worse by
+# it): the score does not block the target; it does, but a retake can fix it now; it could, but
+# not in time; it could, but programs hold retakes against you; it blocks, and a retake will not fix it.
+OUTCOME_ORDER = ("build_rest_of_cv", "plan_focused_retake", "apply_with_current_score",
+                 "improve_other_areas", "adjust_targets")
+
+# --- tones: how a front end shows an item --------------------------------------------------------
+Tone = Literal["warning", "reassurance", "neutral"]
+TONES: tuple[str, ...] = get_args(Tone)
+
+# --- country terms -----------------------------------------------------------------------------
+# The words a verdict uses for a target country's system; any other country gets DEFAULT_TERMS.
+COUNTRY_TERMS = {
+    "US": {"clinical": "US clinical experience (USCE)", "placed": "matched", "posts": "residency programs",
+           "system": "the Match"},
+    "GB": {"clinical": "UK clinical experience in NHS posts", "placed": "got posts or training offers",
+           "posts": "posts and training programmes", "system": "UK recruitment"},
+    "CA": {"clinical": "Canadian clinical experience", "placed": "matched through CaRMS",
+           "posts": "residency programs", "system": "CaRMS"},
+}
+DEFAULT_TERMS = {"clinical": "clinical experience in the target country", "placed": "were accepted",
+                 "posts": "programs", "system": "the application cycle"}
+
+
+def terms_for(country: str) -> dict[str, str]:
+    return COUNTRY_TERMS.get(country, DEFAULT_TERMS)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 attempt', '3 attempts': never 'attempt(s)'."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

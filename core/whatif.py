@@ -23,7 +23,7 @@ from core.errors import RetakeError
 from core.model import Profile, parse_profile
 from core.pipeline import Pipeline, default_pipeline
 from core.verdict import Verdict
-from core.vocabulary import DECISION_TEXT, OUTCOME_TEXT, SETTINGS
+from core.vocabulary import DECISION_TEXT, OUTCOME_ORDER, OUTCOME_TEXT, RETAKE_END, SETTINGS
 
 # How far each scan reaches from the profile's own value.
 MONTHS_REACH = 24
@@ -50,9 +50,22 @@ class WhatIfChange:
     outcome: str | None
     cost: float = field(default=0.0, repr=False, compare=False)
     words: str = field(default="", repr=False, compare=False)  # the change without its consequence
+    effect: str = "different"  # better | worse | different, by core.vocabulary.OUTCOME_ORDER
 
     def to_dict(self) -> dict[str, Any]:
-        return {"change": self.change, "fields": dict(self.fields), "decision": self.decision, "outcome": self.outcome}
+        return {"change": self.change, "fields": dict(self.fields), "decision": self.decision, "outcome": self.outcome,
+                "effect": self.effect}
+
+
+def effect_of(base: Verdict, outcome: str | None) -> str:
+    """Whether reaching `outcome` puts the person in a better or worse position than `base`."""
+    if base.outcome is None or outcome is None or outcome == base.outcome:
+        return "different"
+    return "better" if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(base.outcome) else "worse"
+
+
+EFFECT_WORDS = {"better": " (better: a stronger position by the order of outcomes)",
+                "worse": " (worse: a weaker position by the order of outcomes)", "different": ""}
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -68,7 +81,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 def apply_fields(profile: Profile, fields: dict[str, Any]) -> Profile:
     """A copy of `profile` with `fields` (dotted path -> value) applied and validated again."""
-    data = copy.deepcopy(profile.model_dump(mode="json"))
+    data = copy.deepcopy(profile.model_dump(mode="json", exclude_unset=True))  # unset stays unknown
     for path, value in fields.items():
         set_path(data, path, value)
     return parse_profile(data)
@@ -114,10 +127,13 @@ class _Search:
         if found is None:
             return
         fields, verdict = found
+        if not self.base.eligibility.can_retake and (verdict.decision == "retake" or verdict.outcome == RETAKE_END):
+            return  # never propose a retake the policy forbids
+        effect = effect_of(self.base, verdict.outcome)
         self.found.append(WhatIfChange(
-            change=f"{words(fields)}, {_answer(self.base, verdict)}",
+            change=f"{words(fields)}, {_answer(self.base, verdict)}{EFFECT_WORDS[effect]}",
             fields=fields, decision=verdict.decision, outcome=verdict.outcome, cost=cost(fields),
-            words=words(fields),
+            words=words(fields), effect=effect,
         ))
 
     # --- the kinds of change ------------------------------------------------------------------
@@ -288,10 +304,12 @@ def _second_steps(pipeline: Pipeline, search: _Search, firsts: Sequence[WhatIfCh
             if (second.decision, second.outcome) == base or set(second.fields) & set(first.fields):
                 continue
             words = f"{first.words}, and {second.words[0].lower()}{second.words[1:]}"
-            verdict_words = second.change[len(second.words) + 2:]
+            effect = effect_of(search.base, second.outcome)
+            verdict_words = second.change[len(second.words) + 2:].replace(EFFECT_WORDS[second.effect], "")
             combined.append(WhatIfChange(
-                change=f"{words}, {verdict_words}", fields={**first.fields, **second.fields},
+                change=f"{words}, {verdict_words}{EFFECT_WORDS[effect]}", fields={**first.fields, **second.fields},
                 decision=second.decision, outcome=second.outcome, cost=first.cost + second.cost, words=words,
+                effect=effect,
             ))
     return combined
 

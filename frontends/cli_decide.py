@@ -69,11 +69,12 @@ def decide(
     as_json: bool = typer.Option(False, "--json", help="Print exactly the verdict object as JSON on stdout."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Judge as of this day (default: today)."),
     what_if: bool = typer.Option(False, "--what-if", help="Also list the smallest changes that flip the verdict."),
+    full: bool = typer.Option(False, "--full", help="Show everything: the flowchart path, every reason, notes."),
     example: Optional[str] = typer.Option(None, "--example", metavar="NAME", help="Use a built-in example profile."),
     exam: Optional[str] = typer.Option(None, "--exam", help="Quick use: exam id (see `retake exams`)."),
     date_: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Quick use: the day of the sitting."),
     score: Optional[float] = typer.Option(None, "--score", help="Quick use: the score on the exam's scale."),
-    result: Optional[str] = typer.Option(None, "--result", help="pass | fail | incomplete | no_standing (optional when the score decides it)."),
+    result: Optional[str] = typer.Option(None, "--result", help="pass | fail | incomplete | no_standing | denied_standing (optional when the score decides it)."),
     pass_mark: Optional[float] = typer.Option(None, "--pass-mark", help="The sitting's own pass mark (PLAB 1)."),
     country: Optional[str] = typer.Option(None, "--country", help="Target country: US, GB (or UK), CA, ..."),
     specialty: Optional[str] = typer.Option(None, "--specialty", help="Target specialty id (see `retake specialties`)."),
@@ -91,7 +92,7 @@ def decide(
     """
     _json_errors(as_json)
     day = _parse_day(as_of)
-    given = {name: value for name, value in locals().items() if name in QUICK_FIELDS and value is not None}
+    given = {name: value for name, value in dict(locals()).items() if name in QUICK_FIELDS and value is not None}
     sources = [s for s in (profile is not None, example is not None) if s]
     if len(sources) > 1:
         _fail("give either PROFILE or --example, not both")
@@ -161,7 +162,7 @@ def decide(
 
     out = cli_render.console()
     exam_spec = pipeline.registry.exams.get(verdict.exam)
-    cli_render.print_verdict(out, verdict, exam_spec.name if exam_spec else verdict.exam)
+    cli_render.print_verdict(out, verdict, exam_spec.name if exam_spec else verdict.exam, full=full)
     if changes is not None:
         cli_render.print_what_if(out, changes)
 
@@ -180,4 +181,4 @@ def _change_dict(change: Any) -> dict[str, Any]:
     if hasattr(change, "to_dict"):
         return change.to_dict()
     return {"change": change.change, "fields": dict(change.fields), "decision": change.decision,
-            "outcome": change.outcome}
+            "outcome": change.outcome, "effect": getattr(change, "effect", "different")}

@@ -25,6 +25,7 @@ DECISION_STYLE = {
     "retake_required": "bold magenta",
 }
 OUTCOME_STYLE = {"plan_focused_retake": "bold green"}
+TONE_STYLE = {"warning": "bold red", "reassurance": "bold green", "neutral": "bold"}
 CONFIDENCE_STYLE = {"high": "green", "medium-high": "green", "medium": "yellow", "low": "red", "unconfirmed": "red"}
 
 
@@ -52,7 +53,12 @@ def _yes_no(value: bool | None) -> Text:
 # --- decide ------------------------------------------------------------------------------------
 
 def headline(verdict: Verdict, exam_name: str, g: Mapping[str, str]) -> Panel:
-    lines = [Text(DECISION_TEXT[verdict.decision], style=DECISION_STYLE.get(verdict.decision, "bold"))]
+    decision = DECISION_TEXT[verdict.decision]
+    style = DECISION_STYLE.get(verdict.decision, "bold")
+    if verdict.headline.startswith(decision):
+        lines = [Text(decision, style=style) + Text(verdict.headline[len(decision):])]
+    else:
+        lines = [Text(decision, style=style)] + ([Text(verdict.headline)] if verdict.headline else [])
     if verdict.outcome:
         end = Text(f"{g['arrow']} flowchart end {OUTCOME_NODE[verdict.outcome]}: ", style="dim")
         end.append(OUTCOME_TEXT[verdict.outcome], style=OUTCOME_STYLE.get(verdict.outcome, "bold cyan"))
@@ -73,15 +79,25 @@ def eligibility_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    left = "no limit" if e.attempts_left is None else str(e.attempts_left)
-    grid.add_row("Attempts", f"{e.attempts_used} used {g['dot']} {left} left {g['dot']} "
-                             + ("passed" if e.passed else "not passed yet"))
+    # No "3 left" beside "not allowed": that reads as a contradiction.
+    left = "" if not e.can_retake else (
+        f" {g['dot']} no attempt limit" if e.attempts_left is None else f" {g['dot']} {e.attempts_left} left")
+    grid.add_row("Attempts", f"{e.attempts_used} used{left} {g['dot']} " + ("passed" if e.passed else "not passed yet"))
     if e.can_retake:
         grid.add_row("Earliest retake", Text(_day(e.earliest_date, "now"), style="bold"))
     else:
         grid.add_row("Earliest retake", Text("no retake possible", style="red"))
+    if verdict.pass_mark is not None:
+        grid.add_row("Pass mark", f"{verdict.pass_mark.value:g} (in force from "
+                                  f"{_day(verdict.pass_mark.effective, '?')})")
+    if verdict.target is not None:
+        t = verdict.target
+        index = f"index {t.demand}" + (f" ({t.index} + setting)" if t.demand != t.index else "")
+        grid.add_row("Target", f"{t.specialty_name} {g['dot']} {t.country} {g['dot']} {t.setting} {g['dot']} {index}")
     if verdict.band is not None:
         band = verdict.band.label + (" (project heuristic)" if verdict.band.heuristic else "")
+        if verdict.band.fits_up_to is not None and verdict.band.basis == "score":
+            band += f" {g['dot']} usually fits targets up to index {verdict.band.fits_up_to}"
         grid.add_row("Score band", band + (f" {g['dot']} {verdict.band.note}" if verdict.band.note else ""))
     if verdict.predicted_band is not None:
         grid.add_row("Predicted band", verdict.predicted_band.label)
@@ -113,22 +129,24 @@ def path_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
     return grid
 
 
-def reasons_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column("Rule and reason", ratio=3)
-    table.add_column("Effective / source", ratio=1, overflow="fold")
-    for number, reason in enumerate(verdict.reasons, start=1):
-        why = Text(reason.rule, style="cyan")
-        why.append("\n" + reason.title, style="bold")
-        why.append("\n" + reason.text)
+def print_reasons(out: Console, reasons: Sequence[Any], g: Mapping[str, str]) -> None:
+    """Each reason with its rule, dates and source; a source prints as one whole link (never folded)."""
+    for number, reason in enumerate(reasons, start=1):
+        head = Text(f" {number}. ", style="dim")
+        head.append(reason.title, style=TONE_STYLE.get(getattr(reason, "tone", "neutral"), "bold"))
+        head.append(f"  {reason.rule}", style="cyan")
+        out.print(head)
+        body = Text(reason.text)
         if reason.confidence != "high":
-            why.append(f"\nconfidence: {reason.confidence}", style=CONFIDENCE_STYLE.get(reason.confidence, ""))
+            body.append(f" (confidence: {reason.confidence})", style=CONFIDENCE_STYLE.get(reason.confidence, ""))
+        grid = Table.grid(padding=(0, 0))
+        grid.add_column(width=4)
+        grid.add_column()
+        grid.add_row("", body)
+        out.print(grid)
         effective = _day(reason.effective, "") or getattr(reason, "effective_note", "") or g["none"]
-        where = Text(effective, style="bold")
-        where.append("\n" + reason.source, style="dim")
-        table.add_row(str(number), why, where)
-    return table
+        out.print(Text(f"    {effective} {g['dot']} {reason.source}", style="dim"), overflow="ignore", crop=False,
+                  soft_wrap=True)
 
 
 def _numbered(items: Sequence[Any], marker: Any, style: str) -> Table:
@@ -141,30 +159,54 @@ def _numbered(items: Sequence[Any], marker: Any, style: str) -> Table:
     return grid
 
 
-def print_verdict(out: Console, verdict: Verdict, exam_name: str) -> None:
+TOP_REASONS = 3
+
+
+def print_verdict(out: Console, verdict: Verdict, exam_name: str, full: bool = False) -> None:
+    """The short view (headline, eligibility, what to do, the top reasons); `full` adds everything."""
     g = _glyphs(out)
     out.print(headline(verdict, exam_name, g))
     out.print(Text("Eligibility", style="bold underline"))
     out.print(eligibility_table(verdict, g))
-    if verdict.path:
+    if full and verdict.path:
         out.print()
         out.print(Text("Path through the four questions", style="bold underline"))
         out.print(path_table(verdict, g))
-    if verdict.red_flags:
+    dangers = [f for f in verdict.red_flags if f.tone == "warning"]
+    others = [f for f in verdict.red_flags if f.tone != "warning"]
+    if dangers:
         out.print()
-        out.print(Text("Red flags", style="bold underline red"))
-        out.print(_numbered(verdict.red_flags, lambda n: f" {g['flag']}", "bold red"))
+        out.print(Text("Watch out", style="bold underline red"))
+        out.print(_numbered(dangers, lambda n: f" {g['flag']}", "bold red"))
+    if others and (full or verdict.eligibility.can_retake):
+        out.print()
+        out.print(Text("Reasons not to retake", style="bold underline"))
+        out.print(_numbered(others, lambda n: " +" if others[n - 1].tone == "reassurance" else " -", "bold green"))
     if verdict.actions:
         out.print()
         out.print(Text("What to do", style="bold underline"))
         out.print(_numbered(verdict.actions, lambda n: f" {n}.", "bold"))
-    if verdict.notes:
+    if verdict.unknowns:
+        out.print()
+        out.print(Text("Not judged (not given)", style="bold underline"))
+        shown = verdict.unknowns if full else verdict.unknowns[:TOP_REASONS]
+        out.print(_numbered(shown, lambda n: " ?", "dim"))
+        if len(shown) < len(verdict.unknowns):
+            out.print(Text(f"   … and {len(verdict.unknowns) - len(shown)} more (--full)", style="dim"))
+    if full and verdict.notes:
         out.print()
         for note in verdict.notes:
             out.print(Text(f"Note: {note}", style="dim"))
     out.print()
-    out.print(Text(f"Reasons ({len(verdict.reasons)} rules fired, in order)", style="bold underline"))
-    out.print(reasons_table(verdict, g))
+    reasons = verdict.reasons
+    if not full:
+        first = [r for r in reasons if r.rule == verdict.deciding_rule]
+        reasons = (first + [r for r in reasons if r.rule != verdict.deciding_rule])[:TOP_REASONS]
+        out.print(Text(f"Top reasons ({len(reasons)} of {len(verdict.reasons)}; --full shows every rule)",
+                       style="bold underline"))
+    else:
+        out.print(Text(f"Reasons ({len(verdict.reasons)} rules fired, in order)", style="bold underline"))
+    print_reasons(out, reasons, g)
     out.print(Text(f"rules version {verdict.rules_version} {g['dot']} retake decide --json gives the full record",
                    style="dim"))
 

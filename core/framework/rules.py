@@ -7,13 +7,20 @@ Facts the core asserts for every case (their fields are documented in `core/fact
 The flowchart (seed section 7): B blocks target? no -> C; yes -> D big improvement realistic?
 no -> E; yes -> F programs accept retakes? no -> G; yes -> H early enough? no -> I; yes -> J.
 It is asked only once the exam is passed: before that, the exam must simply be retaken.
+When the policy forbids a retake (`not_allowed`) the score stands: the flowchart stops at B and
+ends at C (the score does not block the target) or E (it does); D, F, H and every retake cost,
+goal and "reason not to retake" stay silent, since there is no retake to weigh.
+
+Tones: a red flag carries `tone` "warning" for a real danger (a fail on the record, a last
+attempt); the other red flags are the seed's reasons not to retake ("neutral", or "reassurance"
+for good news such as a score that already fits).
 """
 
 from __future__ import annotations
 
 from core.dated import Source
 from core.rules import (
-    Rule, action, answer, decision, fact, gt, gte, lt, lte, one_of, outcome, red_flag, ref, same,
+    Rule, action, answer, decision, fact, gt, gte, lt, lte, ne, one_of, outcome, red_flag, ref, same,
 )
 from core.vocabulary import KEEP_ENDS
 
@@ -35,6 +42,12 @@ FAQ = _seed("FAQ 1 (clean low pass vs higher score after a fail)")
 FAQ4 = _seed("FAQ 4 (research and a low score)")
 
 PASSED = fact("case", passed=True)
+RETAKE_POSSIBLE = fact("eligibility", can_retake=True)
+SCORE_STANDS = fact("eligibility", passed=True, can_retake=False)
+
+
+def _toned(conclusion: dict, tone: str) -> dict:
+    return dict(conclusion, tone=tone)
 
 
 def _asked(question: str, value: bool) -> dict:
@@ -50,8 +63,8 @@ QUESTION_B = [
               "band": fact("band", gte("fits_up_to", ref("target", "demand")))},
         then=[answer("blocks_target", False)],
         text="A score in the {band.label} band usually fits targets up to {band.fits_up_to} on the "
-             "competitiveness index; {target.specialty_name} ({target.setting} programs) sits at "
-             "{target.demand}, so the score is not what stands in the way.",
+             "competitiveness index; {target.specialty_name} ({target.setting_text}) sits at "
+             "{target.index_text}, so the score is not what stands in the way.",
         source=S2, priority=20,
     ),
     Rule(
@@ -61,8 +74,8 @@ QUESTION_B = [
               "band": fact("band", lt("fits_up_to", ref("target", "demand")))},
         then=[answer("blocks_target", True)],
         text="A score in the {band.label} band usually fits targets up to {band.fits_up_to} on the "
-             "competitiveness index, below the {target.demand} of {target.specialty_name} "
-             "({target.setting} programs): the score does work against this target.",
+             "competitiveness index, below the {target.index_text} of {target.specialty_name} "
+             "({target.setting_text}): the score does work against this target.",
         source=S2, priority=20,
     ),
     Rule(
@@ -91,7 +104,7 @@ QUESTION_D = [
     Rule(
         id="framework.gain.no-prediction",
         title="No predicted score",
-        when={"blocks": BLOCKS, "plan": fact("plan", has_prediction=False)},
+        when={"blocks": BLOCKS, "retake_possible": RETAKE_POSSIBLE, "plan": fact("plan", has_prediction=False)},
         then=[answer("big_improvement_realistic", False)],
         text="No predicted retake score was given. Without a number backed by practice exams, a "
              "big improvement is a hope, not a plan.",
@@ -100,7 +113,7 @@ QUESTION_D = [
     Rule(
         id="framework.gain.needs-evidence",
         title="The predicted score is not backed by practice exams",
-        when={"blocks": BLOCKS,
+        when={"blocks": BLOCKS, "retake_possible": RETAKE_POSSIBLE,
               "plan": fact("plan", {"$neq": {"evidence": "practice-exams"}}, has_prediction=True)},
         then=[answer("big_improvement_realistic", False)],
         text="The predicted score rests on '{plan.evidence}'. Only recent practice-exam results "
@@ -110,7 +123,7 @@ QUESTION_D = [
     Rule(
         id="framework.gain.too-small",
         title="The predicted gain is not big enough",
-        when={"blocks": BLOCKS,
+        when={"blocks": BLOCKS, "retake_possible": RETAKE_POSSIBLE,
               "plan": fact("plan", lt("gain", same("big_gain")), has_prediction=True,
                            evidence="practice-exams")},
         then=[answer("big_improvement_realistic", False)],
@@ -121,20 +134,20 @@ QUESTION_D = [
     Rule(
         id="framework.gain.still-short-of-target",
         title="Even the predicted score would not fit the target",
-        when={"blocks": BLOCKS, "target": fact("target"),
+        when={"blocks": BLOCKS, "retake_possible": RETAKE_POSSIBLE, "target": fact("target"),
               "plan": fact("plan", gte("gain", same("big_gain")), has_prediction=True,
                            evidence="practice-exams"),
               "predicted": fact("predicted_band", lt("fits_up_to", ref("target", "demand")))},
         then=[answer("big_improvement_realistic", False)],
         text="Even the predicted {plan.predicted_score:g} would sit in the {predicted_band.label} "
              "band, which usually fits targets up to {predicted_band.fits_up_to}, still short of "
-             "{target.demand} for {target.specialty_name}. A retake would not change the answer.",
+             "{target.index_text} for {target.specialty_name}. A retake would not change the answer.",
         source=S3, priority=30,
     ),
     Rule(
         id="framework.gain.big-with-evidence",
         title="A big gain, backed by practice exams, that reaches the target",
-        when={"blocks": BLOCKS, "target": fact("target"),
+        when={"blocks": BLOCKS, "retake_possible": RETAKE_POSSIBLE, "target": fact("target"),
               "plan": fact("plan", gte("gain", same("big_gain")), has_prediction=True,
                            evidence="practice-exams"),
               "predicted": fact("predicted_band", gte("fits_up_to", ref("target", "demand")))},
@@ -244,10 +257,19 @@ ENDS = [
     Rule(
         id="framework.end.adjust-targets",
         title="End E: adjust the specialty or country targets",
-        when={"answer": _asked("big_improvement_realistic", False)},
+        when={"answer": _asked("big_improvement_realistic", False), "target": fact("target")},
         then=[outcome("adjust_targets")],
         text="The score blocks this target and a retake is unlikely to fix that: choose targets "
-             "where people with your score match.",
+             "where people with your score {target.placed}.",
+        source=S7, priority=60,
+    ),
+    Rule(
+        id="framework.end.adjust-targets-score-stands",
+        title="End E: the score stands and blocks this target",
+        when={"answer": _asked("blocks_target", True), "eligibility": SCORE_STANDS},
+        then=[outcome("adjust_targets")],
+        text="A retake is not possible, so this score is the one programs will see, and it works "
+             "against this target: choose targets where people with your score {target.placed}.",
         source=S7, priority=60,
     ),
     Rule(
@@ -302,12 +324,32 @@ DECISIONS = [
         id="framework.decision.retake-required",
         title="Not passed yet: the exam must be retaken",
         when={"eligibility": fact("eligibility", passed=False, can_retake=True)},
-        then=[decision("retake_required"),
-              action("prepare-to-pass", "Prepare for a clear pass rather than a narrow one: one more "
-                                        "fail weighs heavily and attempts are limited.")],
+        then=[decision("retake_required")],
         text="{case.exam_name} is not passed yet, so the only question is when and how to retake it "
              "({eligibility.attempts_left_text}).",
         source=S1, priority=10,
+    ),
+    Rule(
+        id="framework.pass.attempts-limited",
+        title="Prepare for a clear pass: attempts are limited",
+        when={"eligibility": fact("eligibility", passed=False, can_retake=True, has_limit=True)},
+        then=[action("prepare-to-pass", "Prepare for a clear pass rather than a narrow one, and sit when "
+                                        "recent practice results clear the pass mark with room to spare: "
+                                        "{eligibility.attempts_left_text}, and one more fail weighs heavily.")],
+        text="Attempts at {case.exam_name} are limited ({eligibility.attempts_left_text}): each sitting "
+             "should be one you expect to pass.",
+        source=S1, priority=11,
+    ),
+    Rule(
+        id="framework.pass.no-attempt-limit",
+        title="Prepare for a pass: there is no attempt limit",
+        when={"eligibility": fact("eligibility", passed=False, can_retake=True, has_limit=False)},
+        then=[action("prepare-to-pass", "Prepare until recent practice results meet the standard, then book "
+                                        "the next sitting: there is no attempt limit, but each sitting "
+                                        "costs a fee and time.")],
+        text="{case.exam_name} has no attempt limit: what matters is a result that meets the standard, "
+             "not how many sittings it takes.",
+        source=S1, priority=11,
     ),
 ]
 
@@ -316,7 +358,8 @@ RED_FLAGS = [
     Rule(
         id="framework.red-flag.no-time",
         title="A retake would cost a full cycle",
-        when={"case": PASSED, "plan": fact("plan", lt("slack", 0), has_timeline=True)},
+        when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE,
+              "plan": fact("plan", lt("slack", 0), has_timeline=True)},
         then=[red_flag("no-time", "A retake would push you past this application cycle, delaying "
                                   "your application by about a year.")],
         text="Preparing and sitting again needs about {plan.months_needed} months; applications "
@@ -326,7 +369,7 @@ RED_FLAGS = [
     Rule(
         id="framework.red-flag.small-gain",
         title="The expected gain is small",
-        when={"case": PASSED,
+        when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE,
               "plan": fact("plan", gt("gain", 0), lte("gain", same("small_gain")), has_prediction=True)},
         then=[red_flag("small-gain", "The expected gain is small: a few points rarely justify a second "
                                      "attempt on your record.")],
@@ -337,7 +380,7 @@ RED_FLAGS = [
     Rule(
         id="framework.red-flag.no-gain",
         title="The predicted score is not higher",
-        when={"case": PASSED, "plan": fact("plan", lte("gain", 0), has_prediction=True)},
+        when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "plan": fact("plan", lte("gain", 0), has_prediction=True)},
         then=[red_flag("no-gain", "Your predicted score is not above your current one.")],
         text="The predicted {plan.predicted_score:g} does not improve on {case.score:g}.",
         source=S5, priority=80,
@@ -345,16 +388,17 @@ RED_FLAGS = [
     Rule(
         id="framework.red-flag.score-in-range",
         title="The target takes scores in your range",
-        when={"answer": _asked("blocks_target", False), "case": fact("case", has_score=True)},
-        then=[red_flag("score-in-range", "Your target programs routinely take applicants with scores "
-                                         "in your range.")],
+        when={"answer": _asked("blocks_target", False), "case": fact("case", has_score=True),
+              "retake_possible": RETAKE_POSSIBLE},
+        then=[_toned(red_flag("score-in-range", "Good news: your target programs routinely take applicants "
+                                                "with scores in your range."), "reassurance")],
         text="Your current score already fits the target; a retake would change little.",
         source=S5, priority=80,
     ),
     Rule(
         id="framework.red-flag.repeat-attempts-disfavored",
         title="Programs disfavor repeat attempts",
-        when={"case": PASSED, "programs": fact("programs", stance="no")},
+        when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "programs": fact("programs", stance="no")},
         then=[red_flag("attempts-disfavored", "Your target programs disfavor applicants with several "
                                               "attempts.")],
         text="A second attempt would be held against you by the programs you target.",
@@ -365,16 +409,17 @@ RED_FLAGS = [
         title="A failed attempt is on the record",
         # Only where programs see every attempt: a failed IELTS sitting that nobody sees is no flag.
         when={"case": fact("case", gt("failures", 0), all_attempts_reported=True)},
-        then=[red_flag("prior-failure", "A failed attempt is on your record: many program directors read "
-                                        "a fail as a risk of struggling with later board exams.")],
-        text="{case.failures} failed attempt(s) on the record. For many programs a clean record with "
+        then=[_toned(red_flag("prior-failure", "A failed attempt is on your record: many program directors "
+                                               "read a fail as a risk of struggling with later board exams."),
+                     "warning")],
+        text="{case.failures_text} on the record. For many programs a clean record with "
              "a lower score reads better than a higher score after a fail.",
         source=FAQ, priority=80,
     ),
     Rule(
         id="framework.faq.clean-first-pass",
         title="A clean first-attempt pass has value of its own",
-        when={"case": fact("case", passed=True, failures=0, attempts_used=1)},
+        when={"case": fact("case", passed=True, failures=0, attempts_used=1), "retake_possible": RETAKE_POSSIBLE},
         text="You passed on your first attempt. For many programs that clean record outweighs a "
              "somewhat higher score earned on a second try; a retake gives it up.",
         source=FAQ, priority=85,
@@ -384,8 +429,8 @@ RED_FLAGS = [
 WEAK_AREAS = [
     ("no-clinical-experience", fact("application", clinical_months=0),
      "No clinical experience in the target country's system",
-     "Get 2-4 months of supervised, hands-on clinical experience in your target specialty and "
-     "country (USCE / UKCE); for IMGs it can outweigh a mediocre score."),
+     "Get 2-4 months of supervised, hands-on {target.clinical_term} in your target specialty; "
+     "for IMGs it can outweigh a mediocre score."),
     ("weak-letters", fact("application", letters="weak"),
      "Weak letters of recommendation",
      "Work toward letters that compare you favourably with interns and say the writer would rank "
@@ -407,7 +452,7 @@ RED_FLAGS += [
     Rule(
         id=f"framework.red-flag.{key}",
         title=title,
-        when={"application": pattern},
+        when={"application": pattern, "target": fact("target")},
         then=[red_flag(key, f"{title}: your main weakness may lie outside the exam."),
               action(f"fix-{key}", advice)],
         text=f"{title}. A retake does not fix this; working on it does.",
@@ -421,9 +466,9 @@ REALITY = [
     Rule(
         id="framework.reality.less-competitive",
         title="Less competitive target",
-        when={"case": PASSED, "target": fact("target", tier="less-competitive")},
-        text="{target.specialty_name} is among the less competitive fields for IMGs "
-             "(index {target.competitiveness}). A low pass is often acceptable there with no "
+        when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "target": fact("target", tier="less-competitive")},
+        text="{target.specialty_name} ({target.setting_text}) is among the less competitive fields for IMGs "
+             "(index {target.index_text}). A low pass is often acceptable there with no "
              "failures, good clinical experience, solid letters and clear commitment; a retake "
              "rarely changes the outcome unless the score is very low or followed a fail.",
         source=S3, priority=85,
@@ -431,8 +476,8 @@ REALITY = [
     Rule(
         id="framework.reality.mid-to-high",
         title="Mid-to-high competitiveness target",
-        when={"case": PASSED, "target": fact("target", tier="mid-to-high")},
-        text="{target.specialty_name} (index {target.competitiveness}) weighs scores more, but not "
+        when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "target": fact("target", tier="mid-to-high")},
+        text="{target.specialty_name} ({target.setting_text}, index {target.index_text}) weighs scores more, but not "
              "alone. A retake is worth considering only early, with evidence you underperformed and "
              "a plan for a big jump; repeat attempts still worry some programs.",
         source=S3, priority=85,
@@ -443,7 +488,7 @@ REALITY = [
         when={"case": PASSED, "target": fact("target", tier="ultra-competitive")},
         then=[action("related-routes", "Put your effort into research, networking at academic programs, "
                                        "related specialties or another country's route, not a retake.")],
-        text="{target.specialty_name} (index {target.competitiveness}) is dominated by top scores, "
+        text="{target.specialty_name} (index {target.index_text}) is dominated by top scores, "
              "local graduates and research-heavy applications. A retake from a low pass will not "
              "open it for an IMG; adjust expectations first.",
         source=S3, priority=85,
@@ -489,11 +534,12 @@ ALTERNATIVES = [
     Rule(
         id="framework.alternative.right-targets",
         title="Pick targets that fit the score",
-        when={"outcome": fact("outcome", one_of("value", ("adjust_targets", "build_rest_of_cv")))},
+        when={"outcome": fact("outcome", one_of("value", ("adjust_targets", "build_rest_of_cv"))),
+              "target": fact("target")},
         then=[action("right-targets", "Build a target list of programs where IMGs with your profile have "
-                                      "recently matched: ask graduates of your school, residents from "
+                                      "recently {target.placed}: ask graduates of your school, residents from "
                                       "your country and specialty IMG groups. Right doors, not more doors.")],
-        text="Targets chosen from real match outcomes of people like you do more than a retake.",
+        text="Targets chosen from the real outcomes of people like you do more than a retake.",
         source=S6, priority=90,
     ),
     Rule(
@@ -509,9 +555,10 @@ ALTERNATIVES = [
     Rule(
         id="framework.alternative.clinical-and-letters",
         title="Lean on clinical experience and letters",
-        when={"outcome": KEEP},
-        then=[action("clinical-and-letters", "Invest in 2-4 months of high-quality clinical experience in "
-                                             "your target specialty and in letters that speak to how you "
+        when={"outcome": KEEP, "application": fact("application", ne("clinical_months", 0)),
+              "target": fact("target")},
+        then=[action("clinical-and-letters", "Invest in 2-4 months of high-quality {target.clinical_term} "
+                                             "in your target specialty and in letters that speak to how you "
                                              "perform.")],
         text="For IMGs, strong local clinical experience and specific letters can outweigh a mediocre score.",
         source=S6, priority=90,
@@ -542,3 +589,14 @@ FRAMEWORK_RULES: tuple[Rule, ...] = tuple(
     QUESTION_B + QUESTION_D + QUESTION_F + QUESTION_H + ENDS + DECISIONS + RED_FLAGS + REALITY
     + COSTS + ALTERNATIVES
 )
+
+# Reasons whose tone is not that of what they conclude (see core.assembly.reason_tone).
+REASON_TONES = {
+    "framework.faq.clean-first-pass": "reassurance",
+    "framework.reality.less-competitive": "reassurance",
+    "framework.red-flag.prior-failure": "warning",
+    "plab.english.met": "reassurance",
+    "plab.english.not-met": "warning",
+    "plab.additional-attempt-last": "warning",
+    "usmle.transcript-shows-every-attempt": "warning",
+}

@@ -18,7 +18,9 @@ POLICY_RULES = (
         id="plab.passed-part-final",
         title="A passed PLAB part is treated as final (unconfirmed)",
         when={"eligibility": fact("eligibility", plugin="plab", blocked_by="passed-final")},
-        then=[decision("not_allowed")],
+        then=[decision("not_allowed"),
+              {"t": "headline", "text": "A retake is not allowed: you passed {case.exam_name}, and the GMC offers "
+                                        "another sitting only after a fail (unconfirmed), so your pass stands."}],
         text="You passed {case.exam_name}. The GMC's guides describe booking another sitting only after a "
              "fail, and no statement allowing a passed part to be sat again was found, so this product "
              "treats your pass as final for as long as it stays valid. This is unconfirmed: ask the GMC "
@@ -176,6 +178,9 @@ ENGLISH_RULES = (
         id="plab.english.not-met",
         title="The GMC's English minimums are not met",
         when={"english": fact("plab.english", met=False, expired=False, has_margin=True)},
+        then=[{"t": "headline", "text": "Your latest {plab_english.test} sitting misses the GMC's minimum in "
+                                        "{plab_english.shortfall}: resit it (or take the other accepted test) "
+                                        "and meet every minimum in one sitting."}],
         text="Your latest {plab_english.test} sitting falls short of the GMC's minimums: {plab_english.shortfall}. "
              "A new sitting can be booked at once; there is no attempt limit.",
         source=policy.ENGLISH, priority=20,

@@ -95,19 +95,23 @@ def test_unknown_command_is_a_usage_error(runner):
 
 # --- decide ------------------------------------------------------------------------------------
 
-def test_decide_human_view_shows_every_part(runner, example_file):
+def test_decide_short_view_by_default_everything_with_full(runner, example_file):
     result = _run(runner, "decide", str(example_file), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "A retake is not allowed" in out  # the decision, at a glance
+    assert "a passed Step cannot be sat again" in out  # the headline names the deciding fact
     assert "flowchart end C" in out and "build the rest of your application" in out
-    assert "Eligibility" in out and "1 used" in out and "3 left" in out
-    assert "Earliest retake" in out
-    assert "Path through the four questions" in out and "Does the current score block" in out
-    assert "Red flags" in out
+    assert "Eligibility" in out and "1 used" in out and "3 left" not in out  # no tries left beside "not allowed"
+    assert "Earliest retake" in out and "Pass mark" in out and "218" in out
+    assert "Path through the four questions" not in out
     assert "What to do" in out
-    assert "Reasons (" in out and "usmle.no-repeat-after-pass" in out and "https://" in out
+    assert "Top reasons (3 of" in out and "usmle.no-repeat-after-pass" in out
+    assert "https://www.usmle.org/common-questions/scores" in out  # a source is one whole link
     assert "rules version" in out
+    full = _run(runner, "decide", str(example_file), "--as-of", AS_OF, "--full").stdout
+    assert "Path through the four questions" in full and "Does the current score block" in full
+    assert "Reasons (" in full and "rules fired, in order" in full
 
 
 def test_decide_json_is_exactly_the_verdict(runner, example_file):
@@ -291,7 +295,7 @@ def test_decide_what_if_json(runner, monkeypatch):
                             decision="retake", outcome="plan_focused_retake")])
     body = _json(_run(runner, "decide", "--example", EXAMPLE, "--what-if", "--as-of", AS_OF, "--json"))
     assert body["what_if"] == [{"change": "With a predicted 250", "fields": {"plan.predicted_score": 250},
-                                "decision": "retake", "outcome": "plan_focused_retake"}]
+                                "decision": "retake", "outcome": "plan_focused_retake", "effect": "different"}]
     human = _run(runner, "decide", "--example", EXAMPLE, "--what-if", "--as-of", AS_OF)
     assert "With a predicted 250" in human.stdout and "Retake" in human.stdout
 
