@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
 
+from core.context import SETTING_BUMP
 from core.errors import RetakeError
 from core.model import Profile, parse_profile
 from core.pipeline import Pipeline, default_pipeline
@@ -64,8 +65,7 @@ def effect_of(base: Verdict, outcome: str | None) -> str:
     return "better" if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(base.outcome) else "worse"
 
 
-EFFECT_WORDS = {"better": " (better: a stronger position by the order of outcomes)",
-                "worse": " (worse: a weaker position by the order of outcomes)", "different": ""}
+EFFECT_WORDS = {"better": " (a better position)", "worse": " (a worse position)", "different": ""}
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -253,12 +253,18 @@ class _Search:
         harder = sorted((s for s in others if s.competitiveness > current.competitiveness),
                         key=lambda s: (s.competitiveness - current.competitiveness, s.id))
         names = {s.id: s for s in others}
+        bump = SETTING_BUMP[self.profile.target.setting]
+
+        def demand(specialty: Any) -> int:
+            return min(100, specialty.competitiveness + bump)
+
         for group in (easier, harder):
             self.add(
                 self.first_flip({"target.specialty": s.id} for s in group),
+                # The index as the rules read it: the setting's adjustment included.
                 words=lambda f: (f"Aiming at {names[f['target.specialty']].name} "
-                                 f"(index {names[f['target.specialty']].competitiveness}) instead of "
-                                 f"{current.name} ({current.competitiveness})"),
+                                 f"(index {demand(names[f['target.specialty']])}) instead of "
+                                 f"{current.name} ({demand(current)})"),
                 cost=lambda f: 1.0 + abs(names[f["target.specialty"]].competitiveness - current.competitiveness) / 25,
             )
 

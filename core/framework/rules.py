@@ -74,8 +74,8 @@ QUESTION_B = [
               "band": fact("band", lt("fits_up_to", ref("target", "demand")))},
         then=[answer("blocks_target", True)],
         text="A score in the {band.label} band usually fits targets up to {band.fits_up_to} on the "
-             "competitiveness index, below the {target.index_text} of {target.specialty_name} "
-             "({target.setting_text}): the score does work against this target.",
+             "competitiveness index, below {target.specialty_name} ({target.setting_text}) at "
+             "{target.index_text}: the score does work against this target.",
         source=S2, priority=20,
     ),
     Rule(
