@@ -12,8 +12,8 @@ Fact types and fields:
   has_limit, attempts_left_text, blocked_by ("" when not blocked), has_earliest, earliest, months_to_earliest,
   time_limit_expired
 - target: country, specialty, specialty_name, setting, competitiveness, demand (the index with the
-  setting's adjustment: the one every rule compares and quotes), index_text ("50 (35 + 15 for
-  the setting)"), tier (of demand), clinical_term, placed (country words: `core.vocabulary`)
+  setting's adjustment: the one every rule compares and quotes), index_text ("50, with 15 added
+  for university programs"), tier (of demand), clinical_term, placed (country words: `core.vocabulary`)
 - band / predicted_band: key, label, rank, fits_up_to, basis, heuristic
 - plan: has_prediction, predicted_score, gain, evidence, big_gain, small_gain, has_timeline,
   months_to_application, prep_months, months_needed, slack
@@ -124,7 +124,7 @@ def target_fact(profile: Profile, specialty: Specialty) -> dict[str, Any]:
     setting = profile.target.setting
     bump = SETTING_BUMP[setting]
     demand = min(100, specialty.competitiveness + bump)
-    index_text = f"{demand} ({specialty.competitiveness} + {bump} for the setting)" if bump else f"{demand}"
+    index_text = f"{demand}, with {bump} added for {setting} programs" if bump else f"{demand}"
     terms = terms_for(profile.target.country)
     return {
         "t": "target", "country": profile.target.country, "specialty": specialty.id,

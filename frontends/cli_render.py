@@ -96,7 +96,7 @@ def eligibility_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
         grid.add_row("Target", f"{t.specialty_name} {g['dot']} {t.country} {g['dot']} {t.setting} {g['dot']} {index}")
     if verdict.band is not None:
         band = verdict.band.label + (" (project heuristic)" if verdict.band.heuristic else "")
-        if verdict.band.fits_up_to is not None and verdict.band.basis == "score":
+        if verdict.band.fits_up_to is not None and verdict.band.basis == "score" and verdict.eligibility.passed:
             band += f" {g['dot']} usually fits targets up to index {verdict.band.fits_up_to}"
         grid.add_row("Score band", band + (f" {g['dot']} {verdict.band.note}" if verdict.band.note else ""))
     if verdict.predicted_band is not None:
@@ -178,9 +178,11 @@ def print_verdict(out: Console, verdict: Verdict, exam_name: str, full: bool = F
         out.print()
         out.print(Text("Watch out", style="bold underline red"))
         out.print(_numbered(dangers, lambda n: f" {g['flag']}", "bold red"))
-    if others and (full or verdict.eligibility.can_retake):
+    if others:
         out.print()
-        out.print(Text("Reasons not to retake", style="bold underline"))
+        # Before a pass there is no retake to weigh: the same items are what lies beyond the exam.
+        heading = "Reasons not to retake" if verdict.eligibility.passed else "Beyond the exam"
+        out.print(Text(heading, style="bold underline"))
         out.print(_numbered(others, lambda n: " +" if others[n - 1].tone == "reassurance" else " -", "bold green"))
     if verdict.actions:
         out.print()

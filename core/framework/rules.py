@@ -468,7 +468,7 @@ REALITY = [
         title="Less competitive target",
         when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "target": fact("target", tier="less-competitive")},
         text="{target.specialty_name} ({target.setting_text}) is among the less competitive fields for IMGs "
-             "(index {target.index_text}). A low pass is often acceptable there with no "
+             "(index {target.demand}). A low pass is often acceptable there with no "
              "failures, good clinical experience, solid letters and clear commitment; a retake "
              "rarely changes the outcome unless the score is very low or followed a fail.",
         source=S3, priority=85,
@@ -477,7 +477,7 @@ REALITY = [
         id="framework.reality.mid-to-high",
         title="Mid-to-high competitiveness target",
         when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "target": fact("target", tier="mid-to-high")},
-        text="{target.specialty_name} ({target.setting_text}, index {target.index_text}) weighs scores more, but not "
+        text="{target.specialty_name} ({target.setting_text}, index {target.demand}) weighs scores more, but not "
              "alone. A retake is worth considering only early, with evidence you underperformed and "
              "a plan for a big jump; repeat attempts still worry some programs.",
         source=S3, priority=85,
@@ -488,7 +488,7 @@ REALITY = [
         when={"case": PASSED, "target": fact("target", tier="ultra-competitive")},
         then=[action("related-routes", "Put your effort into research, networking at academic programs, "
                                        "related specialties or another country's route, not a retake.")],
-        text="{target.specialty_name} (index {target.index_text}) is dominated by top scores, "
+        text="{target.specialty_name} (index {target.demand}) is dominated by top scores, "
              "local graduates and research-heavy applications. A retake from a low pass will not "
              "open it for an IMG; adjust expectations first.",
         source=S3, priority=85,

@@ -24,7 +24,7 @@ BASE: dict[str, dict[str, Any]] = {
                     "time_limit_expired": False},
     "target": {"t": "target", "country": "US", "specialty": "internal-medicine", "specialty_name": "Internal Medicine",
                "setting": "university", "setting_text": "university programs", "competitiveness": 35, "demand": 50,
-               "index_text": "50 (35 + 15 for the setting)", "tier": "less-competitive",
+               "index_text": "50, with 15 added for university programs", "tier": "less-competitive",
                "clinical_term": "US clinical experience (USCE)", "placed": "matched"},
     "band": {"t": "band", "key": "low", "label": "low", "rank": 1, "fits_up_to": 45, "basis": "score",
              "heuristic": True},
