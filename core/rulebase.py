@@ -1,9 +1,7 @@
 """One loaded plugin set's rules, compiled once: the framework's rules, then every plugin's.
 
 The rules version is a hash of everything that can change a verdict's words or logic (each rule's
-id, title, text, source and dates, the compiled rule set, the plugins' versions, and every exam's
-dated values and specialty index, since a changed pass mark changes verdicts too), so a stored
-verdict says which rules produced it.
+id, title, text, source and dates, the compiled rule set, the plugins' versions), so a stored verdict says which rules produced it.
 """
 
 from __future__ import annotations
@@ -39,8 +37,5 @@ def rules_version(rules: tuple[Rule, ...], engine: Engine, registry: Registry) -
         ],
         "engine": engine.name,
         "plugins": registry.plugin_versions(),
-        # Plain frozen dataclasses: their repr is the data (checked stable across processes).
-        "exams": sorted(repr(spec) for spec in registry.exams.values()),
-        "specialties": sorted(repr(s) for s in registry.all_specialties()),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:12]
