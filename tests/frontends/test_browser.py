@@ -52,14 +52,16 @@ def test_fill_in_a_profile_and_see_the_verdict_change():
             _headline_says(page, "Flowchart end E")
             rerun = time.monotonic() - started
 
-            # Plan: practice exams point to 241 and programs accept retakes: the flowchart ends at J.
+            # Plan: practice exams point to 241 and programs accept retakes. A passed Step cannot be
+            # retaken, so the score stands: the verdict stays at E and never offers a retake (issue 10).
             predicted = page.get_by_role("spinbutton", name="Predicted retake score")
             predicted.fill("241")
             predicted.press("Enter")
-            _headline_says(page, "Flowchart end G")
+            wait_idle(page)
             page.get_by_text("Accept retakes", exact=True).click()
-            _headline_says(page, "Flowchart end J")
-            assert "Plan a focused retake" in headline.inner_text()
+            wait_idle(page)
+            _headline_says(page, "Flowchart end E")
+            assert "Plan a focused retake" not in headline.inner_text()
 
             # A bad score shows an error naming the field, not a traceback.
             predicted.fill("400")

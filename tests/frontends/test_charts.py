@@ -32,8 +32,14 @@ def _verdict(pipeline, **changes):
 
 
 def test_flowchart_highlights_the_whole_path_to_j(pipeline):
-    _, verdict = _verdict(pipeline)
-    assert verdict.outcome == "plan_focused_retake"
+    from core.verdict import PathStep
+    from core.vocabulary import QUESTIONS
+
+    _, real = _verdict(pipeline)
+    # Issue 10: a passed Step cannot be retaken, so the score stands: B, then E.
+    assert real.outcome == "adjust_targets" and [s.question for s in real.path] == ["blocks_target"]
+    verdict = real.model_copy(update={"outcome": "plan_focused_retake",
+                                      "path": [PathStep(question=q, answer=True, rules=[]) for q in QUESTIONS]})
     dot = charts.flowchart_dot(verdict)
     for edge in ("A -> B", "B -> D", "D -> F", "F -> H", "H -> J"):
         assert f"  {edge} " in dot and charts.PATH_COLOUR in dot.split(f"  {edge} ")[1].split("\n")[0]

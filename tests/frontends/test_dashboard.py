@@ -105,7 +105,7 @@ def test_first_load_shows_the_built_in_example_verdict():
     assert any(m.value.startswith("- Attempts used: **1**; left: **3**") for m in at.markdown)
     assert any("`usmle.no-repeat-after-pass`" in m.value for m in at.markdown)
     assert any("usmle.org" in c.value for c in at.caption)
-    assert at.warning, "red flags are shown"
+    assert not at.warning, "no yellow box: a score that fits is good news, not a red flag (issue 10)"
 
 
 def test_the_as_of_date_input_judges_on_another_day():
@@ -135,13 +135,16 @@ def test_number_inputs_and_stance_walk_the_flowchart():
     at.number_input(key="predicted_score").set_value(241.0)
     at.radio(key="stance").set_value("yes")
     rerun(at)
-    assert "Flowchart end J" in outcome(at)
+    # Issue 10: a passed Step cannot be retaken, so the score stands: whatever the retake plan says,
+    # the flowchart stops at B and ends at E for a target the score does not reach.
+    assert "Flowchart end E" in outcome(at)
     at.number_input(key="months_to_application").set_value(2)
-    rerun(at)
-    assert "Flowchart end I" in outcome(at)
     at.selectbox(key="evidence").set_value("self-estimate")
     rerun(at)
     assert "Flowchart end E" in outcome(at)
+    at.radio(key="setting").set_value("community")
+    rerun(at)
+    assert "Flowchart end C" in outcome(at)
 
 
 def test_checkboxes_and_application_selects_raise_red_flags():
@@ -347,13 +350,9 @@ def test_what_if_sliders_rerun_the_verdict_live():
     at.radio(key="wi_stance").set_value("yes")
     rerun(at)
     what_if = next(m.value for m in at.markdown if m.value.startswith("**What if:**"))
-    assert "end J" in what_if
-    assert any("This changes the answer" in s.value for s in at.success)
+    # Issue 10: no retake plan moves a passed Step: the what-if answer stays at E, never J.
+    assert "end J" not in what_if and "end E" in what_if
     assert "Flowchart end E" in outcome(at), "the sliders leave the profile alone"
-    at.button(key="wi_apply").click()
-    rerun(at)
-    assert "Flowchart end J" in outcome(at)
-    assert at.number_input(key="predicted_score").value == 241.0
 
 
 def test_what_if_lists_the_smallest_changes_and_applies_one():
@@ -375,7 +374,9 @@ def test_what_if_months_slider():
     rerun(at)
     at.select_slider(key="wi_months").set_value(1)
     rerun(at)
-    assert "end I" in next(m.value for m in at.markdown if m.value.startswith("**What if:**"))
+    # Issue 10: a passed Step's score stands; the timeline cannot make a retake (I or J) an answer.
+    what_if = next(m.value for m in at.markdown if m.value.startswith("**What if:**"))
+    assert "end I" not in what_if and "end J" not in what_if
 
 
 # --- upload / download --------------------------------------------------------------------------
