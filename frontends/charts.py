@@ -9,6 +9,7 @@ No decision is made here: the path, the band and the outcome all come from the v
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Sequence
@@ -113,6 +114,11 @@ def flowchart_dot(verdict: Verdict | None) -> str:
 
 
 # --- the score against the bands and the pass mark --------------------------------------------
+#
+# Text never sits on the plot: band names and the marks' values go to legends, which Vega-Lite lays
+# out itself, so nothing can overlap however narrow the screen.
+
+MARK_COLOURS = {"pass mark": "#c62828", "your score": "#212121", "predicted": "#2e7d32"}
 
 
 @dataclass
@@ -122,14 +128,22 @@ class ScorePicture:
     exam: str
     unit: str
     scale: tuple[float, float] | None
-    bands: list[dict[str, Any]] = field(default_factory=list)  # label, low, high, current (bool)
+    bands: list[dict[str, Any]] = field(default_factory=list)  # label, low, high, rank, current (bool)
     pass_mark: float | None = None
     score: float | None = None
     predicted: float | None = None
 
     @property
     def drawable(self) -> bool:
-        return self.score is not None or bool(self.bands)
+        """A score to place: without one, bands alone answer no question about this person."""
+        return self.score is not None
+
+    @property
+    def whole_numbers(self) -> bool:
+        """Scales of 50+ points are read in whole points (USMLE, PLAB, MCCQE); IELTS in half bands."""
+        if self.scale is None:
+            return True
+        return self.scale[1] - self.scale[0] >= 50
 
 
 def _pass_mark(exam: ExamSpec, profile: Profile) -> tuple[float | None, date | None]:
@@ -182,53 +196,148 @@ def _domain(picture: ScorePicture) -> tuple[float, float]:
     if not points:
         return picture.scale
     pad = max(span * 0.05, 0.5)
-    return max(picture.scale[0], min(points) - 2 * pad), min(picture.scale[1], max(points) + 2 * pad)
+    low, high = max(picture.scale[0], min(points) - 2 * pad), min(picture.scale[1], max(points) + 2 * pad)
+    if picture.whole_numbers:
+        low, high = float(int(low)), float(int(high) + (0 if float(high).is_integer() else 1))
+    return low, high
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _legend(title: str | None, **extra: Any) -> alt.Legend:
+    # Legends under the plot, one entry a line, never cut short: long band names stay readable
+    # on a phone and nothing is drawn over the data.
+    return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, titleLimit=0, **extra)
 
 
 def score_chart(picture: ScorePicture) -> alt.LayerChart:
-    """Bands as coloured stripes, the pass mark as a dashed red line, the score (and prediction) as marks."""
+    """Bands as coloured stripes, the pass mark as a dashed red line, the score (and prediction) as lines;
+    every name and value in the legends below."""
     low, high = _domain(picture)
-    x = alt.X("low:Q", title=f"{picture.exam} ({picture.unit})", scale=alt.Scale(domain=[low, high], clamp=True))
+    scale = alt.Scale(domain=[low, high], clamp=True, nice=False, zero=False)
+    axis = alt.Axis(format="d" if picture.whole_numbers else "~g", tickMinStep=1 if picture.whole_numbers else 0.5,
+                    title=f"{picture.exam} ({picture.unit})", labelFlush=True)
     layers: list[alt.Chart] = []
-    if picture.bands:
-        bands = pd.DataFrame([
-            {**b, "low": max(b["low"], low), "high": min(b["high"], high),
-             "mid": (max(b["low"], low) + min(b["high"], high)) / 2, "which": "your band" if b["current"] else "band"}
-            for b in picture.bands if b["high"] >= low and b["low"] <= high
-        ])
-        base = alt.Chart(bands)
-        layers.append(base.mark_rect(opacity=0.55, stroke="white", strokeWidth=2).encode(
-            x=x, x2="high:Q", y=alt.value(0), y2=alt.value(70),
-            color=alt.Color("rank:O", scale=alt.Scale(scheme="blues"), legend=None),
-            tooltip=[alt.Tooltip("label:N", title="band"), "low:Q", "high:Q"],
+    shown = [b for b in picture.bands if b["high"] >= low and b["low"] <= high]
+    if shown:
+        names = [b["label"] + (" (your band)" if b["current"] else "") for b in shown]
+        bands = pd.DataFrame([{"band": name, "low": max(b["low"], low), "high": min(b["high"], high),
+                               "rank": b["rank"]} for name, b in zip(names, shown)])
+        layers.append(alt.Chart(bands).mark_rect(opacity=0.6, stroke="white", strokeWidth=2).encode(
+            x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q", y=alt.value(0), y2=alt.value(80),
+            color=alt.Color("band:N", sort=names, scale=alt.Scale(scheme="blues"), legend=_legend("Bands")),
+            tooltip=[alt.Tooltip("band:N"), alt.Tooltip("low:Q", format="~g"), alt.Tooltip("high:Q", format="~g")],
         ))
-        layers.append(base.mark_text(fontSize=11, dy=-4, fontWeight="bold").encode(
-            x=alt.X("mid:Q", scale=alt.Scale(domain=[low, high], clamp=True)), y=alt.value(16), text="label:N",
-            color=alt.condition("datum.current", alt.value("#0d47a1"), alt.value("#37474f")),
-        ))
-    marks = []
-    if picture.pass_mark is not None:
-        marks.append({"what": "pass mark", "value": picture.pass_mark})
-    if picture.score is not None:
-        marks.append({"what": "your score", "value": picture.score})
-    if picture.predicted is not None:
-        marks.append({"what": "predicted", "value": picture.predicted})
+    marks = [(what, value) for what, value in (("pass mark", picture.pass_mark), ("your score", picture.score),
+                                               ("predicted", picture.predicted)) if value is not None]
     if marks:
-        frame = pd.DataFrame(marks)
-        colour = alt.Color("what:N", title=None, scale=alt.Scale(
-            domain=["pass mark", "your score", "predicted"], range=["#c62828", "#212121", "#2e7d32"]),
-            legend=alt.Legend(orient="bottom"))
-        scale = alt.Scale(domain=[low, high], clamp=True)
+        frame = pd.DataFrame([{"mark": f"{what} {_number(value)}", "what": what, "value": value}
+                              for what, value in marks])
+        labels = list(frame["mark"])
+        colour = alt.Color("mark:N", sort=labels, scale=alt.Scale(domain=labels,
+                           range=[MARK_COLOURS[w] for w, _ in marks]), legend=_legend("Marks"))
         layers.append(alt.Chart(frame).mark_rule(strokeWidth=3).encode(
-            x=alt.X("value:Q", scale=scale, title=f"{picture.exam} ({picture.unit})"), y=alt.value(0), y2=alt.value(110),
-            color=colour, strokeDash=alt.condition("datum.what == 'pass mark'", alt.value([6, 4]), alt.value([1, 0])),
-            tooltip=["what:N", "value:Q"],
+            x=alt.X("value:Q", scale=scale, axis=axis), y=alt.value(0), y2=alt.value(80), color=colour,
+            strokeDash=alt.condition("datum.what == 'pass mark'", alt.value([6, 4]), alt.value([1, 0])),
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("value:Q", format="~g")],
         ))
-        layers.append(alt.Chart(frame).mark_text(dy=-8, fontSize=11, align="left", dx=4).encode(
-            x=alt.X("value:Q", scale=scale), y=alt.value(100),
-            text=alt.Text("label:N"), color=colour,
-        ).transform_calculate(label="datum.what + ' ' + format(datum.value, 'g')"))
-    return alt.layer(*layers).properties(height=130)
+    return alt.layer(*layers).resolve_scale(color="independent").properties(height=80)
+
+
+# --- IELTS / OET: one bar per skill against the GMC minimum --------------------------------------
+
+@dataclass
+class PartsPicture:
+    """Each part of one sitting (and the overall band, where there is one) against its minimum."""
+
+    exam: str
+    sitting: date
+    rows: list[dict[str, Any]]  # part, value, minimum, met, shown (text)
+    grades: tuple[str, ...] = ()  # OET: letter grades, worst first; empty for numeric parts
+
+    @property
+    def drawable(self) -> bool:
+        return bool(self.rows)
+
+
+def parts_picture(exam: ExamSpec, profile: Profile, verdict: Verdict) -> PartsPicture | None:
+    """The latest sitting's parts against the minimum each must meet; None for exams without parts.
+
+    Reads `verdict.parts` when the verdict carries it; until then the GMC minimums come from the
+    plab plugin's dated policy (the only exams with parts today are its IELTS and OET).
+    """
+    if not exam.parts:
+        return None
+    sittings = [a for a in profile.attempts if a.parts]
+    if not sittings:
+        return PartsPicture(exam.name, verdict.as_of, [])
+    latest = sittings[-1]
+    carried = getattr(verdict, "parts", None)
+    if carried:
+        rows = [{"part": str(p["name"]).title(), "value": p["value"], "minimum": p["minimum"], "met": p["met"],
+                 "shown": str(p.get("shown", p["value"]))} for p in carried]
+        return PartsPicture(exam.name, latest.date, rows)
+    try:
+        from plugins.plab import english, policy
+    except ImportError:
+        return PartsPicture(exam.name, latest.date, [])
+    rows: list[dict[str, Any]] = []
+    if exam.id.startswith("oet"):
+        grades = tuple(reversed(policy.OET_GRADES))  # worst first: E ... A
+        floor = grades.index(policy.OET_MIN_GRADE.value_at(latest.date))
+        for name in exam.parts:
+            if name not in latest.parts:
+                continue
+            grade = english.oet_grade(latest.parts[name])
+            rank = grades.index(grade) if grade in grades else 0
+            rows.append({"part": name.title(), "value": rank, "minimum": floor, "met": rank >= floor, "shown": grade})
+        return PartsPicture(exam.name, latest.date, rows, grades)
+    skill_min = policy.IELTS_SKILL_MIN.value_at(latest.date)
+    overall_min = policy.IELTS_OVERALL_MIN.value_at(latest.date)
+    if latest.score is not None:
+        rows.append({"part": "Overall", "value": latest.score, "minimum": overall_min,
+                     "met": latest.score >= overall_min, "shown": _number(latest.score)})
+    for name in exam.parts:
+        if name in latest.parts and isinstance(latest.parts[name], (int, float)):
+            value = float(latest.parts[name])
+            rows.append({"part": name.title(), "value": value, "minimum": skill_min, "met": value >= skill_min,
+                         "shown": _number(value)})
+    return PartsPicture(exam.name, latest.date, rows)
+
+
+def parts_chart(picture: PartsPicture) -> alt.LayerChart:
+    """One bar per part, coloured by whether it meets its minimum; the minimum as a red tick on each bar."""
+    frame = pd.DataFrame(picture.rows)
+    frame["status"] = frame["met"].map(lambda met: "meets the minimum" if met else "below the minimum")
+    frame["minimum label"] = "GMC minimum"
+    order = list(frame["part"])
+    if picture.grades:
+        domain = [0, len(picture.grades) - 1]
+        labels = "[" + ", ".join(repr(g) for g in picture.grades) + "][datum.value]"
+        axis = alt.Axis(title=f"{picture.exam} grade (sitting of {picture.sitting.isoformat()})", values=list(
+            range(len(picture.grades))), labelExpr=labels)
+    else:
+        lowest = min(min(frame["value"]), min(frame["minimum"]))
+        domain = [max(0.0, float(int(lowest)) - 1), 9.0]
+        axis = alt.Axis(title=f"{picture.exam} band (sitting of {picture.sitting.isoformat()})", tickMinStep=0.5,
+                        format="~g")
+    x_scale = alt.Scale(domain=domain, nice=False, zero=False, clamp=True)
+    y = alt.Y("part:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=0))
+    bars = alt.Chart(frame).mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("value:Q", scale=x_scale, axis=axis), y=y,
+        color=alt.Color("status:N", scale=alt.Scale(domain=["meets the minimum", "below the minimum"],
+                                                    range=["#2e7d32", "#ef6c00"]), legend=_legend(None)),
+        tooltip=[alt.Tooltip("part:N"), alt.Tooltip("shown:N", title="result"),
+                 alt.Tooltip("minimum:Q", format="~g", title="minimum")],
+    )
+    values = alt.Chart(frame).mark_text(align="left", dx=4, fontWeight="bold").encode(
+        x=alt.X("value:Q", scale=x_scale), y=y, text="shown:N")
+    ticks = alt.Chart(frame).mark_tick(thickness=3, size=30).encode(
+        x=alt.X("minimum:Q", scale=x_scale), y=y,
+        color=alt.Color("minimum label:N", scale=alt.Scale(range=["#c62828"]), legend=_legend(None)))
+    return alt.layer(bars, ticks, values).resolve_scale(color="independent").properties(height={"step": 34})
 
 
 # --- the target on the competitiveness index --------------------------------------------------
@@ -241,38 +350,125 @@ def specialty_frame(specialties: Iterable[Specialty], target: str) -> pd.DataFra
 
 
 def specialty_chart(specialties: Sequence[Specialty], target: str, setting: str,
-                    reach: int | None = None, predicted_reach: int | None = None) -> alt.LayerChart:
-    """Every specialty by its index; the target highlighted; how far the score's band usually reaches.
+                    reach: int | None = None, predicted_reach: int | None = None,
+                    target_index: int | None = None) -> alt.LayerChart:
+    """Every specialty by its index, each one labelled; the target in red and bold; the stretch of the
+    index the score's band usually reaches shaded, the predicted band's reach as a dashed line.
 
     `reach` / `predicted_reach` are the `fits_up_to` of the current and predicted bands (their
     meaning is the exam plugin's: the highest index a band usually fits). The target's bar ends
-    at its index plus the setting's demand, as the rules read it.
+    at its index plus the setting's demand (`target_index` when the verdict carries it).
     """
     frame = specialty_frame(specialties, target)
-    frame["demand"] = frame["index"] + frame["target"].map(lambda t: SETTING_BUMP.get(setting, 0) if t else 0)
-    frame["demand"] = frame["demand"].clip(upper=100)
-    frame["what"] = frame["target"].map(lambda t: "your target" if t else "other specialties")
+    bump = SETTING_BUMP.get(setting, 0)
+    frame["demand"] = frame["index"]
+    if target_index is not None:
+        frame.loc[frame["target"], "demand"] = target_index
+    else:
+        frame.loc[frame["target"], "demand"] = (frame.loc[frame["target"], "index"] + bump).clip(upper=100)
+    target_rows = frame[frame["target"]]
+    target_name = target_rows["specialty"].iloc[0] if len(target_rows) else None
+    if target_name is not None:
+        demand = int(target_rows["demand"].iloc[0])
+        extra = demand - int(target_rows["index"].iloc[0])
+        target_label = f"your target: {target_name} ({demand}" + (f", incl. +{extra} for {setting} programs)"
+                                                                   if extra else ")")
+    else:
+        target_label = "your target"
+    frame["what"] = frame["target"].map(lambda t: target_label if t else "other specialties")
     order = list(frame["specialty"])
-    y = alt.Y("specialty:N", sort=order, title=None)
-    x = alt.X("demand:Q", title="Competitiveness for IMGs (0-100, higher is harder)", scale=alt.Scale(domain=[0, 100]))
-    bars = alt.Chart(frame).mark_bar().encode(
-        x=x, y=y,
-        color=alt.Color("what:N", title=None, scale=alt.Scale(domain=["your target", "other specialties"],
-                                                              range=["#c62828", "#b0bec5"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=["specialty:N", alt.Tooltip("index:Q", title="index"), alt.Tooltip("demand:Q", title="with setting")],
-    )
-    layers: list[Any] = [bars]
-    rules = []
+    name_test = f"datum.value === {json.dumps(target_name)}"
+    y = alt.Y("specialty:N", sort=order, title=None, axis=alt.Axis(
+        labelOverlap=False, labelLimit=0, labelFontWeight=alt.ExprRef(f"{name_test} ? 'bold' : 'normal'"),
+        labelColor=alt.ExprRef(f"{name_test} ? '#c62828' : '#37474f'")))
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
+    x = alt.X("demand:Q", title="Competitiveness for IMGs (0-100, higher is harder)", scale=x_scale,
+              axis=alt.Axis(tickCount=10))
+    layers: list[Any] = []
     if reach is not None:
-        rules.append({"what": "your score's band reaches", "value": reach})
+        shade = pd.DataFrame([{"from": 0, "to": reach, "what": f"your score's band usually reaches {reach}"}])
+        layers.append(alt.Chart(shade).mark_rect(opacity=0.25).encode(
+            x=alt.X("from:Q", scale=x_scale), x2="to:Q",
+            fill=alt.Fill("what:N", scale=alt.Scale(range=["#66bb6a"]), legend=_legend(None))))
+    layers.append(alt.Chart(frame).mark_bar(height={"band": 0.7}).encode(
+        x=x, y=y,
+        color=alt.Color("what:N", scale=alt.Scale(domain=[target_label, "other specialties"],
+                                                  range=["#c62828", "#b0bec5"]), legend=_legend(None)),
+        tooltip=["specialty:N", alt.Tooltip("index:Q", title="index"), alt.Tooltip("demand:Q", title="with setting")],
+    ))
     if predicted_reach is not None and predicted_reach != reach:
-        rules.append({"what": "predicted score's band reaches", "value": predicted_reach})
-    if rules:
-        lines = pd.DataFrame(rules)
-        colour = alt.Color("what:N", title=None, scale=alt.Scale(
-            domain=["your score's band reaches", "predicted score's band reaches"], range=["#212121", "#2e7d32"]),
-            legend=alt.Legend(orient="bottom"))
-        layers.append(alt.Chart(lines).mark_rule(strokeWidth=2.5, strokeDash=[5, 3]).encode(
-            x="value:Q", color=colour, tooltip=["what:N", "value:Q"]))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height=max(160, 22 * len(frame)))
+        line = pd.DataFrame([{"value": predicted_reach,
+                              "what": f"your predicted score's band would reach {predicted_reach}"}])
+        layers.append(alt.Chart(line).mark_rule(strokeWidth=2.5, strokeDash=[5, 3]).encode(
+            x=alt.X("value:Q", scale=x_scale),
+            stroke=alt.Stroke("what:N", scale=alt.Scale(range=["#1b5e20"]), legend=_legend(None))))
+    return alt.layer(*layers).resolve_scale(color="independent").properties(height={"step": 26})
+
+
+# --- which pictures a verdict gets ------------------------------------------------------------
+
+
+@dataclass
+class Picture:
+    """One picture and the single question it answers; `chart` is an altair chart or graphviz DOT text."""
+
+    key: str
+    question: str
+    chart: Any
+    caption: str = ""
+
+    @property
+    def is_dot(self) -> bool:
+        return isinstance(self.chart, str)
+
+
+def band_reach(exam: ExamSpec, band_id: str | None) -> int | None:
+    """How far (competitiveness index) a band usually reaches: the band's `fits_up_to` in the exam's data."""
+    if band_id is None or exam.bands is None:
+        return None
+    for dated in exam.bands.entries:
+        for band in dated.value:
+            if band.id == band_id:
+                return band.fits_up_to
+    return None
+
+
+def pictures(verdict: Verdict, profile: Profile, exam: ExamSpec, specialties: Sequence[Specialty],
+             with_flowchart: bool = True) -> list[Picture]:
+    """The pictures this verdict has something to say with, each answering one question.
+
+    - the flowchart path, once the exam is passed (a verdict with a flowchart end);
+    - IELTS / OET: every part against the GMC minimum; other scored exams: the score against the pass mark
+      and the bands (none for pass/fail-only exams, which have no score to place);
+    - the competitiveness view, where the score's band says how far it usually reaches (not for English
+      tests, whose bands are about registration, not about which specialty a score opens).
+    """
+    found: list[Picture] = []
+    if with_flowchart and verdict.outcome is not None:
+        found.append(Picture("flowchart", "Which way through the decision flowchart?", flowchart_dot(verdict),
+                             "Your path is drawn in blue; the end it reaches is filled."))
+    parts = parts_picture(exam, profile, verdict)
+    if parts is not None:
+        if parts.drawable:
+            found.append(Picture("parts", f"Does each part of your {exam.name} meet the GMC minimum?",
+                                 parts_chart(parts), "The red tick on each bar is the minimum it must reach in "
+                                 "one sitting."))
+        return found
+    score = score_picture(exam, profile, verdict)
+    if score.drawable:
+        caption = ""
+        if verdict.band is not None and verdict.band.heuristic:
+            caption = "The bands are the decision framework's reading of what a score buys, not the authority's."
+        found.append(Picture("score", "Where does your score sit against the pass mark and the bands?",
+                             score_chart(score), caption))
+    reach = band_reach(exam, verdict.band.id if verdict.band else None)
+    if reach is not None and specialties:
+        target_index = getattr(verdict, "target_index", None)
+        found.append(Picture(
+            "competitiveness", "Does your score reach your target specialty?",
+            specialty_chart(specialties, profile.target.specialty, profile.target.setting, reach=reach,
+                            predicted_reach=band_reach(exam, verdict.predicted_band.id if verdict.predicted_band
+                                                       else None), target_index=target_index),
+            "Index 0-100, higher is harder for IMGs: the framework's rough scale, not data. Your target's bar "
+            "includes the setting (university programs ask more)."))
+    return found

@@ -32,6 +32,7 @@ from frontends.cli_cases import cases_app
 from frontends.cli_decide import decide
 from frontends.cli_listings import exams, plugins, rules, specialties
 from frontends.cli_timeline import timeline
+from frontends.cli_report import report
 
 app = typer.Typer(
     help="Should you retake a licensing exam? A sourced, dated verdict from the exam authority's rules.",
@@ -69,6 +70,7 @@ def _root(
 
 app.command()(decide)
 app.command()(batch)
+app.command()(report)
 app.command()(exams)
 app.command()(specialties)
 app.command()(rules)
@@ -120,20 +122,66 @@ def dashboard(
                "--server.headless", "true", "--server.address", "localhost",
                "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
                "--client.toolbarMode", "minimal", *ctx.args, spec.origin, *script_args]
+    busy = _port_in_use(port)
+    if busy:
+        _fail(f"--port: port {port} is already in use on localhost ({busy}); stop what holds it or choose "
+              f"another with --port", allowed="a free port, e.g. --port 8502")
     url = f"http://localhost:{port}"
     _say(f"starting the dashboard on {url} (Ctrl-C stops it)")
     stopped = threading.Event()
     if not headless:
         threading.Thread(target=_open_when_ready, args=(url, stopped), daemon=True).start()
     try:
-        code = subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        code = 0
+        code = _run_forwarding_signals(command, env)
     except OSError as exc:
         _fail(f"cannot start streamlit: {exc}", EXIT_INTERNAL)
     finally:
         stopped.set()
     raise typer.Exit(code)
+
+
+def _port_in_use(port: int) -> str:
+    """Why `port` cannot be served on localhost ('' when it is free)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return ""
+
+
+def _run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
+    """Run Streamlit as a child; SIGTERM and SIGINT sent to us go on to it, and we wait until it has stopped,
+    so stopping `retake dashboard` never leaves a server holding the port. Returns the exit code (0 when
+    it stopped because we were asked to stop)."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(command, env=env)
+    asked: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        asked.append(signum)
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=None if not asked else 20)
+                break
+            except subprocess.TimeoutExpired:
+                child.kill()  # asked to stop and still running after 20 s
+            except KeyboardInterrupt:  # a Ctrl-C that arrived before the handler was installed
+                forward(signal.SIGINT, None)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if asked else code
 
 
 def _open_when_ready(url: str, stopped: threading.Event, wait_seconds: float = 60.0) -> None:

@@ -110,3 +110,76 @@ def wait_idle(page, timeout: float = 60_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"], .stSkeleton')", timeout=timeout)
     page.wait_for_timeout(600)
+
+
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Text that does not fit its box: an element wider than its scroll box, cut by an ellipsis, or running off
+# the right edge of the window. Returns one line per offender.
+_CLIPPED_JS = """
+(selectors) => {
+  const found = [];
+  const width = document.documentElement.clientWidth;
+  for (const selector of selectors) {
+    for (const el of document.querySelectorAll(selector)) {
+      const text = (el.innerText || '').trim();
+      if (!text) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      const style = getComputedStyle(el);
+      const cut = el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible';
+      const ellipsis = style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1;
+      if (cut || ellipsis || box.right > width + 1 || box.left < -1) {
+        found.push(`${selector}: "${text.slice(0, 60)}" (box ${Math.round(box.left)}..${Math.round(box.right)}, scroll ${el.scrollWidth} > ${el.clientWidth})`);
+      }
+    }
+  }
+  return found;
+}
+"""
+# The headline and its facts (dates among them), the deadline lines and the tab row.
+TEXT_SELECTORS = [".st-key-headline h2", ".st-key-headline h3", ".st-key-headline h4", ".st-key-headline p",
+                  "[class*='st-key-deadline-'] p", ".st-key-tab_person button p", ".st-key-tab_tools button p"]
+
+
+def clipped_text(page, selectors: list[str] | None = None) -> list[str]:
+    """Every element among `selectors` whose text is clipped, cut short or off screen."""
+    return page.evaluate(_CLIPPED_JS, selectors or TEXT_SELECTORS)
+
+
+def hidden_table_columns(page) -> list[str]:
+    """Data grids (the attempts editor, tables) whose columns run past their box: hidden behind a scroll."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+        .filter(s => s.scrollWidth > s.clientWidth + 2)
+        .map(s => `grid ${s.scrollWidth} px wide in a ${s.clientWidth} px box`)""")
+
+
+def headline_in_first_screen(page) -> bool:
+    """The verdict headline's decision line is inside the window without scrolling."""
+    return page.evaluate("""() => {
+        const h = document.querySelector('.st-key-headline h2');
+        if (!h) return false;
+        const box = h.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight && box.height > 0;
+    }""")
+
+
+def show_tab(page, name: str) -> None:
+    """Open one of the dashboard's pages (the row of buttons above the verdict's details)."""
+    label = {"Compare routes": "Routes"}.get(name, name)
+    page.locator(".st-key-tab_person button, .st-key-tab_tools button").filter(
+        has=page.get_by_text(label, exact=True)).click()
+    wait_idle(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the selectbox labelled exactly `label`."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True))
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def exceptions(page) -> list[str]:
+    return page.locator('[data-testid="stException"]').all_inner_texts()

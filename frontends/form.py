@@ -38,6 +38,9 @@ FIELD_KEYS = {
     "exceptions.time_limit_expired": "time_limit_expired",
 }
 RESULTS = ATTEMPT_RESULTS
+# The attempts table shows an empty result as words; the profile leaves the field out.
+NOT_RECORDED = "not recorded"
+RESULT_OPTIONS = (NOT_RECORDED, *ATTEMPT_RESULTS)
 PART_PREFIX = "part: "
 COUNTRY_NAMES = {
     "US": "United States", "GB": "United Kingdom", "CA": "Canada", "AU": "Australia", "IE": "Ireland",
@@ -94,7 +97,7 @@ def attempts_frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) ->
         if column in ("score", "pass_mark") or column.startswith(PART_PREFIX):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
         elif column == "result":
-            frame[column] = frame[column].astype("object")
+            frame[column] = frame[column].map(lambda v: NOT_RECORDED if _blank(v) else v).astype("object")
     return frame
 
 
@@ -128,12 +131,12 @@ def frame_to_attempts(frame: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list
     records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else [dict(r) for r in frame]
     attempts = []
     for record in records:
-        if all(_blank(v) for v in record.values()):
+        if all(_blank(v) or (k == "result" and v == NOT_RECORDED) for k, v in record.items()):
             continue
         attempt: dict[str, Any] = {}
         parts: dict[str, Any] = {}
         for column, value in record.items():
-            if _blank(value):
+            if _blank(value) or (column == "result" and value == NOT_RECORDED):
                 continue
             if column in ("date", "result_date"):
                 attempt[column] = _day(value)
@@ -150,6 +153,49 @@ def frame_to_attempts(frame: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list
     # put in its place rather than rejected (undated rows go last and are reported as missing a date).
     attempts.sort(key=lambda a: (not isinstance(a.get("date"), str), str(a.get("date", ""))))
     return attempts
+
+
+def rows_for_exam(rows: Sequence[Mapping[str, Any]], exam: ExamSpec | None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The attempt rows typed so far, kept for a newly chosen exam: dates and results stay; a score off the
+    new exam's scale, sub-scores it does not report and a per-sitting pass mark it does not set are cleared
+    (they meant something only for the old exam). Returns the rows and what was cleared, in words."""
+    kept: list[dict[str, Any]] = []
+    cleared: set[str] = set()
+    parts = set(exam.parts) if exam is not None else set()
+    for row in rows:
+        new: dict[str, Any] = {}
+        for column, value in row.items():
+            if _blank(value) or (column == "result" and value == NOT_RECORDED):
+                continue
+            if column.startswith(PART_PREFIX) and column[len(PART_PREFIX):] not in parts:
+                cleared.add("sub-scores")
+                continue
+            if column == "pass_mark" and not (exam is not None and exam.pass_mark_per_sitting):
+                cleared.add("pass marks")
+                continue
+            if column == "score":
+                day = _as_date(row.get("date"))
+                scale = exam.scale_on(day) if exam is not None and day is not None else None
+                if scale is None or not is_number(value) or not scale.contains(float(value)):
+                    cleared.add("scores")
+                    continue
+            new[column] = value
+        if new:
+            kept.append(new)
+    return kept, sorted(cleared)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def build_profile(values: Mapping[str, Any], attempts: list[dict[str, Any]]) -> dict[str, Any]:

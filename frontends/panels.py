@@ -18,7 +18,7 @@ from core.exams import ExamSpec
 from core.model import Profile
 from core.plugins import Registry
 from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
-from frontends import charts, form
+from frontends import charts, form, verdict_view
 from frontends.session import plain
 
 EVIDENCE_LABELS = {"practice-exams": "Practice exams (NBME, UWorld…)", "self-estimate": "My own estimate",
@@ -30,8 +30,14 @@ SETTING_LABELS = {"community": "Community", "university": "University / academic
 # --- the form --------------------------------------------------------------------------------------
 
 
-def profile_form(registry: Registry, on_exam_change: Callable[[], None]) -> tuple[dict[str, Any], ExamSpec | None]:
-    """Every input of the profile; returns the profile as a contract dict, and the chosen exam."""
+def profile_form(registry: Registry, on_exam_change: Callable[[], None],
+                 on_country_change: Callable[[], None]) -> tuple[dict[str, Any], ExamSpec | None, Any]:
+    """Every input of the profile; returns the profile as a contract dict, the chosen exam, and the empty
+    container the retake plan is drawn into once the verdict says whether a retake is possible.
+
+    The plan's values are read from the session state (where Streamlit keeps every widget's value before
+    the run starts), so the profile is whole before its inputs are drawn.
+    """
     ss = st.session_state
     exams = registry.exams
     exam_ids = sorted(exams, key=lambda e: (exams[e].country, exams[e].name))
@@ -44,41 +50,34 @@ def profile_form(registry: Registry, on_exam_change: Callable[[], None]) -> tupl
                      else f"{e} (no loaded plugin offers it)")
         exam = exams.get(ss.exam)
         attempts = _attempts_editor(exam)
+        for note in ss.get("exam_switch_notes", []):
+            st.caption(plain(note))
 
     with st.container(border=True):
         st.markdown("**Target**")
         countries = [e.country for e in exams.values()] + [s.country for s in registry.all_specialties() if s.country]
         left, right = st.columns(2)
         left.selectbox("Country", form.country_options(countries, ss.get("country")), key="country",
-                       format_func=form.country_label)
+                       format_func=form.country_label, on_change=on_country_change)
         specialties = sorted(registry.specialties(ss.country).values(), key=lambda s: (s.competitiveness, s.name))
-        names = {s.id: f"{s.name} (index {s.competitiveness})" for s in specialties}
+        # Labels are the names alone: the same specialty keeps its label in every country, so switching the
+        # exam or the country never leaves the box showing a label the new list does not hold.
+        names = {s.id: s.name for s in specialties}
         options = list(names) + ([ss.specialty] if ss.get("specialty") not in names else [])
         right.selectbox("Specialty", options, key="specialty",
-                        format_func=lambda s: names.get(s, f"{s} (not known for this country)"))
-        st.radio("Setting", list(SETTING_LABELS), key="setting", horizontal=True, format_func=SETTING_LABELS.get)
-
-    with st.container(border=True):
-        st.markdown("**Retake plan**")
-        scale = exam.scale_on(date.today()) if exam is not None else None
-        left, right = st.columns(2)
-        left.number_input("Predicted retake score", key="predicted_score", step=0.5 if scale and scale.high < 50 else 1.0,
-                          format="%g", placeholder="none",
-                          help=(f"On the {exam.name} scale ({scale})." if exam and scale else
-                                "This exam reports pass/fail only: leave empty.") + " Leave empty if you have none.")
-        right.selectbox("Evidence for it", list(EVIDENCE_LABELS), key="evidence", format_func=EVIDENCE_LABELS.get,
-                        help="Hope is not evidence: only recent practice exams count.")
-        left.number_input("Months to application", key="months_to_application", min_value=0, max_value=120, step=1,
-                          placeholder="unknown", help="Months until the next application cycle closes.")
-        right.number_input("Preparation months", key="prep_months", min_value=1, max_value=36, step=1,
-                           help="Months of serious preparation a retake needs.")
-        st.radio("Do your target programs accept retakes?", list(STANCE_LABELS), key="stance", horizontal=True,
-                 format_func=STANCE_LABELS.get)
+                        format_func=lambda s: names.get(s, f"{s} (not known for this country)"),
+                        help="Sorted from least to most competitive for IMGs (see the Pictures tab).")
+        st.radio("Setting", list(SETTING_LABELS), key="setting", horizontal=True, format_func=SETTING_LABELS.get,
+                 help=verdict_view.GLOSSARY["Setting"])
+    plan_box = st.container(border=True)
 
     with st.expander("The rest of your application"):
         left, right = st.columns(2)
         left.number_input("Clinical experience (months)", key="clinical_months", min_value=0, max_value=600, step=1,
-                          help="USCE / UKCE / Canadian clinical experience.")
+                          placeholder="not known",
+                          help="Hands-on clinical work in the target country's system (USCE in the US, UKCE in "
+                               "the UK). Leave empty if you would rather not say: the verdict then says it "
+                               "could not judge this.")
         right.selectbox("Letters", ["weak", "average", "strong"], key="letters")
         left.selectbox("Research", ["none", "some", "substantial"], key="research")
         right.selectbox("Personal statement", ["weak", "ok", "strong"], key="statement")
@@ -88,7 +87,34 @@ def profile_form(registry: Registry, on_exam_change: Callable[[], None]) -> tupl
         right.checkbox("A board's time limit invalidated an old pass (USMLE)", key="time_limit_expired")
 
     values = {key: ss.get(key) for key in form.FIELD_KEYS.values()}
-    return form.build_profile(values, attempts), exam
+    return form.build_profile(values, attempts), exam, plan_box
+
+
+def plan_inputs(box: Any, exam: ExamSpec | None, verdict: Verdict | None) -> None:
+    """The retake plan: greyed, and said to be unused, when the verdict says a retake is not possible."""
+    ss = st.session_state
+    blocked = verdict is not None and not verdict.eligibility.can_retake
+    with box:
+        st.markdown("**Retake plan**")
+        if blocked:
+            st.caption("Not used: a retake is not possible, so the score stands. These inputs are kept in the "
+                       "profile but do not change the verdict.")
+        scale = exam.scale_on(ss.get("as_of") or date.today()) if exam is not None else None
+        left, right = st.columns(2)
+        left.number_input("Predicted retake score", key="predicted_score",
+                          step=0.5 if scale and scale.high < 50 else 1.0, format="%g", placeholder="none",
+                          disabled=blocked or scale is None,
+                          help=(f"On the {exam.name} scale ({scale})." if exam and scale else
+                                "This exam reports pass/fail only: leave empty.") + " Leave empty if you have none.")
+        right.selectbox("Evidence for it", list(EVIDENCE_LABELS), key="evidence", format_func=EVIDENCE_LABELS.get,
+                        disabled=blocked, help="Hope is not evidence: only recent practice exams count.")
+        left.number_input("Months to application", key="months_to_application", min_value=0, max_value=120, step=1,
+                          placeholder="not known", disabled=blocked,
+                          help="Months until the next application cycle closes.")
+        right.number_input("Preparation months", key="prep_months", min_value=1, max_value=36, step=1,
+                           disabled=blocked, help="Months of serious preparation a retake needs.")
+        st.radio("Do your target programs accept retakes?", list(STANCE_LABELS), key="stance", horizontal=True,
+                 format_func=STANCE_LABELS.get, disabled=blocked)
 
 
 def _attempts_editor(exam: ExamSpec | None) -> list[dict[str, Any]]:
@@ -96,28 +122,48 @@ def _attempts_editor(exam: ExamSpec | None) -> list[dict[str, Any]]:
     rows = ss.get("attempts_base", [])
     columns = form.attempt_columns(exam, rows)
     scale = exam.scale_on(date.today()) if exam is not None else None
+    # Pixel widths that fit every column of every exam (IELTS: 7) in the form's column at 1400 px, so none
+    # hides behind a horizontal scroll; a date needs about 100 px.
     config: dict[str, Any] = {
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", required=True),
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", required=True, width=102),
         "score": st.column_config.NumberColumn(
-            "Score", help=f"On the scale {scale}; leave empty for pass/fail-only sittings." if scale else
+            "Score", width=62, help=f"On the scale {scale}; leave empty for pass/fail-only sittings." if scale else
             "Leave empty: this exam reports pass/fail only."),
         "result": st.column_config.SelectboxColumn(
-            "Result", options=list(form.RESULTS), help="Optional when the score and pass mark decide it."),
-        "pass_mark": st.column_config.NumberColumn("Pass mark (this sitting)",
+            "Result", options=list(form.RESULT_OPTIONS), width=104,
+            help="Optional when the score and pass mark decide it."),
+        "pass_mark": st.column_config.NumberColumn("Pass mark", width=80,
                                                    help="The pass mark printed on this sitting's result."),
-        "result_date": st.column_config.DateColumn("Result date", format="YYYY-MM-DD"),
+        "result_date": st.column_config.DateColumn("Result date", format="YYYY-MM-DD", width=102),
     }
     for column in columns:
         if column.startswith(form.PART_PREFIX):
-            config[column] = st.column_config.NumberColumn(column[len(form.PART_PREFIX):].title())
+            name = column[len(form.PART_PREFIX):]
+            config[column] = st.column_config.NumberColumn(name[:6].title(), width=58, help=f"{name.title()} result.")
     st.caption("Every sitting, oldest first: failures and incomplete ones too. Add a row at the bottom.")
     edited = st.data_editor(form.attempts_frame(rows, columns), key=f"attempts-{ss.get('attempts_version', 0)}",
-                            num_rows="dynamic", hide_index=True, column_config=config, width="stretch")
+                            num_rows="dynamic", hide_index=True, column_config=config, width="stretch",
+                            column_order=columns)
     ss.attempts_current = edited.to_dict("records")
+    changes = ss.get(f"attempts-{ss.get('attempts_version', 0)}") or {}
+    if any(changes.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        ss.pop("exam_switch_notes", None)  # the user has taken up the new exam's rows: errors are errors again
     return form.frame_to_attempts(edited)
 
 
 # --- the verdict ------------------------------------------------------------------------------------
+
+
+def show_next_steps(errors: list[FieldError], exam: ExamSpec | None) -> None:
+    """After an exam switch the old exam's scores are cleared: say what to fill in, in a calm box."""
+    name = exam.name if exam else "this exam"
+    with st.container(border=True, key="next_steps"):
+        st.markdown(f"### Now enter your {plain(name)} sittings")
+        for error in errors:
+            line = f"**{plain(error.field or 'profile')}**: {plain(error.message)}"
+            if error.allowed:
+                line += f"  \nallowed: {plain(error.allowed)}"
+            st.info(line, icon=":material/edit:")
 
 
 def show_errors(errors: list[FieldError]) -> None:
@@ -132,52 +178,63 @@ def show_errors(errors: list[FieldError]) -> None:
         st.error("  \n".join(lines))
 
 
-def _days(day: date | None, as_of: date) -> str:
-    if day is None:
-        return "—"
-    left = (day - as_of).days
-    return f"{day.isoformat()} ({left} days)" if left > 0 else f"{day.isoformat()} (today)" if left == 0 \
-        else f"{day.isoformat()} ({-left} days ago)"
-
-
 def deciding_rules(verdict: Verdict, rules: Any) -> list[Any]:
-    """The fired rules that concluded this verdict's decision (read from the rules' metadata)."""
-    fired = {r.rule for r in verdict.reasons}
-    found = []
-    for rule in rules:
-        if rule.id not in fired:
-            continue
-        for conclusion in rule.then:
-            if conclusion.get("t") == "decision" and conclusion.get("value") == verdict.decision:
-                found.append(rule)
-                break
-    return found
+    """The fired rules that concluded this verdict's decision (see `verdict_view.deciding_rules`)."""
+    return verdict_view.deciding_rules(verdict, rules)
+
+
+def _fact(column: Any, label: str, value: str, note: str, help_text: str | None = None) -> None:
+    # Markdown, not st.metric: a metric truncates a long value ("2028…"); text wraps and stays whole.
+    # The terms are explained in the glossary below (a help icon here would push the label onto two lines).
+    size = "###" if len(value) <= 6 else "####"
+    column.markdown(f"**{plain(label)}**\n{size} {plain(value)}")
+    column.caption(plain(note))
+
+
+def glossary(verdict: Verdict | None) -> None:
+    """A popover with every term the verdict uses, in plain words."""
+    with st.popover("What do these words mean?", icon=":material/help:", key="glossary"):
+        for term, words in verdict_view.glossary_for(verdict):
+            st.markdown(f"**{plain(term)}**: {plain(words)}")
 
 
 def headline(verdict: Verdict, registry: Registry, rules: Any = ()) -> None:
     colour = charts.DECISION_COLOURS[verdict.decision]
     exam = registry.exams.get(verdict.exam)
     with st.container(border=True, key="headline"):
-        st.markdown(f"## :{colour}[{DECISION_TEXT[verdict.decision]}]")
+        st.markdown(f"## :{colour}[{plain(verdict_view.headline(verdict))}]")
         if verdict.outcome is not None:
             st.markdown(f"#### :{colour}-background[Flowchart end {OUTCOME_NODE[verdict.outcome]}] "
-                        f"{plain(OUTCOME_TEXT[verdict.outcome])}")
-        deciders = [r for r in deciding_rules(verdict, rules) if not r.id.startswith("framework.decision.")]
+                        f"{plain(OUTCOME_TEXT[verdict.outcome])}",
+                        help=verdict_view.GLOSSARY["Flowchart end"])
+        deciders = deciding_rules(verdict, rules)
         if deciders:
             st.markdown("Decided by: " + "; ".join(f"{plain(r.title)} (`{r.id}`)" for r in deciders))
         elig = verdict.eligibility
         cols = st.columns(4)
-        score = "—" if verdict.score is None else f"{verdict.score:g}"
-        cols[0].metric("Score", score, help=f"band {verdict.band.label}" if verdict.band else None)
-        cols[0].caption(f"band: {plain(verdict.band.label)}" if verdict.band else "no score tiers recorded")
-        cols[1].metric("Attempts used", elig.attempts_used)
-        cols[1].caption(f"{elig.attempts_left} left" if elig.attempts_left is not None else "no attempt limit")
-        cols[2].metric("Earliest retake", elig.earliest_date.isoformat() if elig.earliest_date else "none")
-        cols[2].caption("a retake is possible" if elig.can_retake else "no retake possible")
-        cols[3].metric("Next deadline", elig.deadline.isoformat() if elig.deadline else "none")
-        cols[3].caption(f"{(elig.deadline - verdict.as_of).days} days left" if elig.deadline else "none recorded")
+        score = "not scored" if verdict.score is None else f"{verdict.score:g}"
+        _fact(cols[0], "Score", score, f"band: {verdict.band.label}" if verdict.band else "no score tiers recorded",
+              verdict_view.GLOSSARY["Band"])
+        _fact(cols[1], "Attempts used", str(elig.attempts_used),
+              "no attempt limit" if elig.attempts_left is None
+              else "no more needed: a retake is not possible" if not elig.can_retake
+              else f"{elig.attempts_left} left", verdict_view.GLOSSARY["Attempt limit"])
+        if elig.can_retake:
+            earliest = elig.earliest_date.isoformat() if elig.earliest_date else "not known"
+            _fact(cols[2], "Earliest retake", earliest,
+                  verdict_view.days(elig.earliest_date, verdict.as_of, "").split(" ", 1)[-1].strip("()")
+                  if elig.earliest_date else "", verdict_view.GLOSSARY["Earliest retake"])
+        else:
+            _fact(cols[2], "Earliest retake", "none", "a retake is not possible", verdict_view.GLOSSARY["Earliest retake"])
+        if elig.deadline:
+            left = (elig.deadline - verdict.as_of).days
+            _fact(cols[3], "Next deadline", elig.deadline.isoformat(),
+                  f"{left} days left" if left >= 0 else "passed", verdict_view.GLOSSARY["Deadline"])
+        else:
+            _fact(cols[3], "Next deadline", "none", "none recorded", verdict_view.GLOSSARY["Deadline"])
         st.caption(f"{plain(exam.name if exam else verdict.exam)} · judged as of {verdict.as_of.isoformat()} · "
                    f"rules version {verdict.rules_version}")
+        glossary(verdict)
 
 
 def _link(url: str, title: str) -> str:
@@ -194,34 +251,39 @@ def verdict_details(verdict: Verdict) -> None:
         + (str(elig.attempts_left) if elig.attempts_left is not None else "no limit") + "**\n"
         f"- Passed: **{'yes' if elig.passed else 'not yet'}**; a retake is "
         + ("**possible**" if elig.can_retake else "**not possible**") + "\n"
-        f"- Earliest retake date: **{_days(elig.earliest_date, verdict.as_of) if elig.earliest_date else 'none'}**"
+        "- Earliest retake date: **"
+        + (plain(verdict_view.days(elig.earliest_date, verdict.as_of, "not known")) if elig.can_retake
+           else "none: a retake is not possible") + "**"
     )
     if elig.deadlines:
-        st.dataframe(pd.DataFrame([{
-            "deadline": d.text, "date": d.date.isoformat(),
-            "days left": d.days_left if d.days_left >= 0 else None,
-            "status": "open" if d.days_left >= 0 else "passed", "source": d.source,
-        } for d in elig.deadlines]), hide_index=True, width="stretch",
-            column_config={"source": st.column_config.LinkColumn("source")})
+        st.markdown("**Deadlines**", help=verdict_view.GLOSSARY["Deadline"])
+        # One line each, not a table: a long text and its date never hide behind a horizontal scroll.
+        for deadline in elig.deadlines:
+            with st.container(border=True, key=f"deadline-{deadline.id}"):
+                status = "open" if deadline.days_left >= 0 else "passed"
+                st.markdown(f"**{plain(verdict_view.days(deadline.date, verdict.as_of))}** · {status}  \n"
+                            f"{plain(deadline.text)}")
+                st.caption(f"Source: {_link(deadline.source, '')} · confidence {plain(deadline.confidence)}")
     for note in elig.notes + verdict.notes:
         st.info(plain(note))
-
-    st.subheader(f"Red flags ({len(verdict.red_flags)})")
-    if not verdict.red_flags:
-        st.caption("None.")
-    for flag in verdict.red_flags:
-        st.warning(plain(flag.text), icon=":material/flag:")
 
     st.subheader(f"What to do ({len(verdict.actions)})")
     st.markdown("\n".join(f"{n}. {plain(a.text)}" for n, a in enumerate(verdict.actions, 1)) or "Nothing more.")
 
-    st.subheader(f"Why: {len(verdict.reasons)} rules fired")
+    st.subheader(f"Also weigh ({len(verdict.red_flags)})", help=verdict_view.GLOSSARY["Reasons not to retake"])
+    if not verdict.red_flags:
+        st.caption("Nothing more.")
+    for flag in verdict.red_flags:
+        st.warning(plain(flag.text), icon=":material/flag:")
+
+    st.subheader(f"Why: {len(verdict.reasons)} rules fired", help=verdict_view.GLOSSARY["Rule"])
     for reason in verdict.reasons:
         with st.container(border=True):
             st.markdown(f"**{plain(reason.title)}** · `{reason.rule}`")
             st.markdown(plain(reason.text))
             meta = [f"Source: {_link(reason.source, reason.source_title)}",
-                    f"effective {reason.effective.isoformat()}" if reason.effective else "long-standing",
+                    f"effective {reason.effective.isoformat()}" if reason.effective
+                    else plain(reason.effective_note or "no effective date recorded"),
                     f"confidence {reason.confidence}"]
             st.caption(" · ".join(meta))
     st.download_button("Download this verdict (JSON)", verdict.model_dump_json(indent=2),
@@ -229,37 +291,37 @@ def verdict_details(verdict: Verdict) -> None:
                        mime="application/json", key="download_verdict")
 
 
-def _band_reach(exam: ExamSpec, band_id: str | None) -> int | None:
-    if band_id is None or exam.bands is None:
-        return None
-    for dated in exam.bands.entries:
-        for band in dated.value:
-            if band.id == band_id:
-                return band.fits_up_to
-    return None
+def report_button(verdict: Verdict, profile: Profile, pipeline: Any) -> None:
+    """Download the verdict as the same report `retake report` writes (built only when clicked)."""
+    from frontends import report
+
+    def build(suffix: str) -> Callable[[], bytes]:
+        return lambda: report.render(report.build_report(verdict, profile, pipeline), suffix)
+
+    stem = f"retake-report-{verdict.exam}-{verdict.as_of.isoformat()}"
+    st.download_button("Download report (PDF)", build(".pdf"), file_name=f"{stem}.pdf", mime="application/pdf",
+                       key="download_report_pdf", width="stretch", type="primary", icon=":material/description:",
+                       help="The headline, eligibility and timeline, what to do, every reason with its source, "
+                            "the pictures: a page to keep or hand on. The same as `retake report PROFILE -o FILE.pdf`.")
+    st.download_button("Download report (HTML)", build(".html"), file_name=f"{stem}.html", mime="text/html",
+                       key="download_report_html", width="stretch")
 
 
 def pictures(verdict: Verdict, profile: Profile, exam: ExamSpec, registry: Registry) -> None:
-    st.subheader("Your path through the decision flowchart")
-    st.graphviz_chart(charts.flowchart_dot(verdict), width="stretch")
-    st.subheader("Your score, the bands and the pass mark")
-    picture = charts.score_picture(exam, profile, verdict)
-    if picture.drawable:
-        st.altair_chart(charts.score_chart(picture), width="stretch")
-        if any(True for b in exam.bands_on(verdict.as_of)) and verdict.band and verdict.band.heuristic:
-            st.caption("The bands are the decision framework's reading of what a score buys, not the authority's.")
-    else:
-        st.caption(f"{plain(exam.name)} reports pass or fail only: there is no score to place.")
-    st.subheader("Your target on the competitiveness index")
     specialties = list(registry.specialties(profile.target.country).values())
-    st.altair_chart(charts.specialty_chart(
-        specialties, profile.target.specialty, profile.target.setting,
-        reach=_band_reach(exam, verdict.band.id if verdict.band else None),
-        predicted_reach=_band_reach(exam, verdict.predicted_band.id if verdict.predicted_band else None),
-    ), width="stretch")
-    st.caption("Index 0-100, higher is harder for IMGs (the framework's rough scale, not data). The target's bar "
-               "includes the setting: university programs ask more. The dashed line is how far your score's band "
-               "usually reaches.")
+    found = charts.pictures(verdict, profile, exam, specialties)
+    if verdict.outcome is None:
+        st.caption("Not passed yet: the decision flowchart applies once the exam is passed.")
+    for picture in found:
+        st.subheader(picture.question)
+        if picture.is_dot:
+            st.graphviz_chart(picture.chart, width="stretch")
+        else:
+            st.altair_chart(picture.chart, width="stretch")
+        if picture.caption:
+            st.caption(plain(picture.caption))
+    if not any(p.key in ("score", "parts") for p in found):
+        st.caption(f"{plain(exam.name)} reports pass or fail only: there is no score to place on a chart.")
 
 
 # --- plugins --------------------------------------------------------------------------------------

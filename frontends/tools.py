@@ -25,6 +25,7 @@ from frontends.panels import EVIDENCE_LABELS, STANCE_LABELS, show_errors
 from frontends.session import plain
 
 MONTH_OPTIONS = ["unknown"] + list(range(0, 37))
+BATCH_LIMIT_MB = 10  # the same cap `retake dashboard` gives Streamlit (--server.maxUploadSize)
 
 
 def _answer(verdict: Verdict) -> str:
@@ -162,7 +163,7 @@ def compare_routes(pipeline: Pipeline, current: dict[str, Any], as_of: date) -> 
     left, right = st.columns(2)
     left.button("Add this profile to the comparison", on_click=_add_route, args=(current,), key="route_add")
     files = right.file_uploader("Open profiles for other exams", type=["yaml", "yml", "json"],
-                                accept_multiple_files=True, key="route_files")
+                                accept_multiple_files=True, key="route_files", max_upload_size=1)
     seen = ss.setdefault("route_files_seen", {})
     for upload in files or []:
         if upload.file_id not in seen:
@@ -235,7 +236,8 @@ def batch(pipeline: Pipeline, as_of: date) -> None:
         return
     st.markdown("Judge many people at once: a CSV (one row per person, columns such as `exam`, `attempt1_date`, "
                 "`attempt1_score`, `target_specialty`…) or JSON Lines (one profile per line).")
-    upload = st.file_uploader("Batch file (CSV or JSON Lines)", type=["csv", "jsonl", "ndjson"], key="batch_file")
+    upload = st.file_uploader("Batch file (CSV or JSON Lines)", type=["csv", "jsonl", "ndjson"], key="batch_file",
+                              max_upload_size=BATCH_LIMIT_MB, help=f"Up to {BATCH_LIMIT_MB} MB.")
     if upload is None:
         st.caption("CSV columns: " + ", ".join(core_batch.csv_columns(1)))
         return
@@ -248,7 +250,17 @@ def batch(pipeline: Pipeline, as_of: date) -> None:
         return
     frame = pd.DataFrame(records, columns=list(core_batch.OUTPUT_COLUMNS))
     frame["red_flags"] = frame["red_flags"].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
-    bad = int(frame["error"].notna().sum())
+    # Words, not ids: the downloads keep the ids (they are the batch contract), the table is for people.
+    if "decision" in frame:
+        frame["decision"] = frame["decision"].map(lambda v: DECISION_TEXT.get(v, v) if isinstance(v, str) else v)
+    if "outcome" in frame:
+        frame["outcome"] = frame["outcome"].map(
+            lambda v: f"{OUTCOME_NODE[v]}: {OUTCOME_TEXT[v]}" if v in OUTCOME_TEXT else v)
+    if "can_retake" in frame:
+        frame["can_retake"] = frame["can_retake"].map(lambda v: {True: "yes", False: "no"}.get(v, ""))
+    frame = frame.rename(columns=lambda c: c.replace("_", " "))
+    frame = frame.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+    bad = sum(1 for r in records if r.get("error"))
     st.markdown(f"**{len(frame)} rows**: {len(frame) - bad} judged, {bad} with errors.")
     st.dataframe(frame, hide_index=True, width="stretch")
     stem = upload.name.rsplit(".", 1)[0]

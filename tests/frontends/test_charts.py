@@ -88,7 +88,11 @@ def test_specialty_chart_marks_the_target(pipeline):
     assert frame[frame["target"]]["specialty"].tolist() == ["Pediatrics"]
     assert frame["index"].is_monotonic_increasing
     spec = charts.specialty_chart(specialties, "pediatrics", "university", reach=50, predicted_reach=80).to_dict()
-    assert "your score's band reaches" in str(spec)
+    assert "your score's band usually reaches 50" in str(spec)
+    assert "your predicted score's band would reach 80" in str(spec)
+    assert "your target: Pediatrics (60, incl. +15 for university programs)" in str(spec)
+    # every specialty is labelled: no label is dropped for lack of room
+    assert spec["layer"][1]["encoding"]["y"]["axis"]["labelOverlap"] is False
 
 
 def test_form_round_trip(pipeline):

@@ -68,6 +68,12 @@ def tables(at: AppTest) -> list[Any]:
     return [d.value for d in at.dataframe if d.editing_mode == "read_only"]
 
 
+def facts(at: AppTest) -> list[str]:
+    """The headline's four facts (score, attempts used, earliest retake, next deadline), as shown."""
+    return [m.value.split("\n", 1)[1].split(" ", 1)[1] for m in at.markdown
+            if m.value.startswith("**") and "\n###" in m.value][:4]
+
+
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
@@ -99,7 +105,7 @@ def test_first_load_shows_the_built_in_example_verdict():
     assert list(editor.value.columns) == ["date", "score", "result"]
     assert editor.value["score"].tolist() == [221.0]
     assert at.selectbox(key="exam").value == "usmle-step2ck"
-    assert [m.value for m in at.metric][:2] == ["221", "1"]
+    assert facts(at)[:2] == ["221", "1"]
     assert any("Opened from: example" in c.value for c in at.caption)
     # The verdict tab: eligibility, red flags, actions and every reason with its rule id and source.
     assert any(m.value.startswith("- Attempts used: **1**; left: **3**") for m in at.markdown)
@@ -128,18 +134,28 @@ def test_selectbox_and_radio_inputs_change_the_verdict():
     assert "Flowchart end E" in outcome(at)
 
 
+def test_the_retake_plan_is_greyed_when_a_retake_is_not_possible():
+    at = start()  # a passed USMLE Step: not allowed
+    assert at.number_input(key="predicted_score").disabled
+    assert at.radio(key="stance").disabled
+    assert any("Not used: a retake is not possible" in c.value for c in at.caption)
+    edit_attempts(at, edited_rows={0: {"score": 205}})  # a fail: a retake is required, the plan counts
+    assert not at.number_input(key="predicted_score").disabled
+    assert not any("Not used: a retake is not possible" in c.value for c in at.caption)
+
+
 def test_number_inputs_and_stance_walk_the_flowchart():
+    # The plan as a loaded profile sets it (the inputs themselves are greyed for a passed Step).
     at = start()
-    at.selectbox(key="specialty").set_value("pediatrics")
-    at.radio(key="setting").set_value("university")
-    at.number_input(key="predicted_score").set_value(241.0)
-    at.radio(key="stance").set_value("yes")
+    for key, value in {"specialty": "pediatrics", "setting": "university", "predicted_score": 241.0,
+                       "stance": "yes"}.items():
+        at.session_state[key] = value
     rerun(at)
     # Issue 10: a passed Step cannot be retaken, so the score stands: whatever the retake plan says,
     # the flowchart stops at B and ends at E for a target the score does not reach.
     assert "Flowchart end E" in outcome(at)
-    at.number_input(key="months_to_application").set_value(2)
-    at.selectbox(key="evidence").set_value("self-estimate")
+    at.session_state["months_to_application"] = 2
+    at.session_state["evidence"] = "self-estimate"
     rerun(at)
     assert "Flowchart end E" in outcome(at)
     at.radio(key="setting").set_value("community")
@@ -162,7 +178,7 @@ def test_checkboxes_and_application_selects_raise_red_flags():
 def test_the_attempts_table_takes_added_rows():
     at = start()
     edit_attempts(at, added_rows=[{"date": "2025-01-10", "score": 205}])  # an older fail, added at the bottom
-    assert [m.value for m in at.metric][1] == "2"
+    assert facts(at)[1] == "2"
     assert any("failed attempt is on your record" in w.value for w in at.warning)
 
 
@@ -173,8 +189,11 @@ def test_choosing_another_exam_rebuilds_the_table_and_follows_its_country():
     assert at.selectbox(key="country").value == "GB"
     assert list(at.data_editor[0].value.columns) == ["date", "score", "result", "part: listening", "part: reading",
                                                      "part: writing", "part: speaking"]
-    # 221 is not an IELTS band: the error names the field.
-    assert any("attempts\\[0\\]\\.score" in e for e in errors(at))
+    # 221 is not an IELTS band: it is cleared (and the form says so), the date stays.
+    assert at.data_editor[0].value["score"].isna().all()
+    assert str(at.data_editor[0].value["date"][0])[:10] == "2025-09-14"
+    assert any("Cleared for IELTS Academic: the old exam's scores" in c.value.replace("\\", "") for c in at.caption)
+    assert not any("attempts\\[0\\]\\.score" in e for e in errors(at))
 
 
 def test_per_sitting_pass_mark_column_for_plab1():
@@ -316,7 +335,7 @@ def test_batch_tab_judges_a_file_with_per_row_errors(monkeypatch):
     rerun(at)
     table = tables(at)[0]
     assert len(table) == 2
-    assert table["decision"][0] == "not_allowed"
+    assert table["decision"][0] == "A retake is not allowed"  # words in the table, ids in the files
     assert "attempt1_score" in table["error"][1]
     assert any("2 rows" in m.value for m in at.markdown)
     assert "people-verdicts.csv" in captured and b"not_allowed" in captured["people-verdicts.csv"]
@@ -367,10 +386,9 @@ def test_what_if_lists_the_smallest_changes_and_applies_one():
 
 def test_what_if_months_slider():
     at = start(tab="What if")
-    at.selectbox(key="specialty").set_value("pediatrics")
-    at.radio(key="setting").set_value("university")
-    at.number_input(key="predicted_score").set_value(241.0)
-    at.radio(key="stance").set_value("yes")
+    for key, value in {"specialty": "pediatrics", "setting": "university", "predicted_score": 241.0,
+                       "stance": "yes"}.items():
+        at.session_state[key] = value
     rerun(at)
     at.select_slider(key="wi_months").set_value(1)
     rerun(at)

@@ -1,0 +1,109 @@
+"""`retake report` and frontends.report: HTML and PDF from one content, checked by reading them back."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from core import default_pipeline, examples
+from frontends import report
+from frontends.cli import app
+
+AS_OF = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return default_pipeline()
+
+
+def _pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def _squash(text: str) -> str:
+    """Text without white space: a long link wrapped over two lines still reads as one."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("name", examples.names())
+def test_pdf_holds_the_headline_and_every_reasons_source(name, pipeline, tmp_path):
+    content = report.report_for_profile(examples.load(name), AS_OF, pipeline, with_pictures=False)
+    text = _pdf_text(report.render_pdf(content), tmp_path)
+    squashed = _squash(text)
+    assert _squash(report.pdf.latin1(content.headline)) in squashed
+    assert content.reasons, "every example fires rules"
+    for reason in content.reasons:
+        assert _squash(reason.source) in squashed, reason.rule
+    assert AS_OF.isoformat() in text and content.rules_version in squashed
+    assert "not a decision of" in text
+
+
+def test_html_report_says_the_same_and_escapes_text(pipeline):
+    content = report.report_for_profile(examples.load("plab1-borderline"), AS_OF, pipeline, with_pictures=False)
+    content.reasons[0].text = "<script>alert(1)</script>"
+    html = report.render_html(content)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert content.headline in html
+    for reason in content.reasons:
+        assert reason.source in html
+    assert "guidance" in html and content.rules_version in html and "2026-11-25" in html
+
+
+def test_report_pictures_are_images(pipeline):
+    content = report.report_for_profile(examples.load("usmle-step2ck-low-pass"), AS_OF, pipeline)
+    assert [p.question for p in content.pictures] == [
+        "Where does your score sit against the pass mark and the bands?",
+        "Does your score reach your target specialty?"]
+    assert all(p.png.startswith(b"\x89PNG") for p in content.pictures)
+    assert "data:image/png;base64," in report.render_html(content)
+
+
+def test_a_pass_fail_exam_gets_no_score_picture(pipeline):
+    profile = {"exam": "nac", "attempts": [{"date": "2026-03-01", "result": "pass"}],
+               "target": {"country": "CA", "specialty": "family-medicine"}}
+    content = report.report_for_profile(profile, AS_OF, pipeline)
+    assert content.pictures == []
+
+
+def test_the_same_verdict_gives_the_same_pdf(pipeline):
+    data = examples.load("mccqe1-new-scale")
+    first = report.render_pdf(report.report_for_profile(data, AS_OF, pipeline, with_pictures=False))
+    second = report.render_pdf(report.report_for_profile(data, AS_OF, pipeline, with_pictures=False))
+    assert first == second
+
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("suffix", [".html", ".pdf"])
+def test_retake_report_writes_the_file_the_extension_names(suffix, tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text(examples.text("usmle-step2ck-low-pass"), encoding="utf-8")
+    out = tmp_path / f"report{suffix}"
+    result = runner.invoke(app, ["report", str(profile), "-o", str(out), "--as-of", "2026-11-25", "--no-pictures"])
+    assert result.exit_code == 0, result.output
+    body = out.read_bytes()
+    assert body.startswith(b"%PDF" if suffix == ".pdf" else b"<!doctype html>")
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_retake_report_bad_input_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["report", "nope.yaml", "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2 and "file not found" in result.output
+    result = runner.invoke(app, ["report", "nope.yaml", "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 2 and ".html or .pdf" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"exam": "usmle-step2ck", "attempts": [{"date": "2025-01-01", "score": 999}],
+                                   "target": {"country": "US", "specialty": "pediatrics"}}), encoding="utf-8")
+    result = runner.invoke(app, ["report", str(bad), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2 and "attempts[0].score" in result.output
+    assert not (tmp_path / "r.pdf").exists()
