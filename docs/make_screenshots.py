@@ -1,25 +1,33 @@
-"""Regenerate the dashboard screenshots in docs/screenshots/ (`make screenshots`).
+"""Regenerate the screenshots in docs/screenshots/ (`make screenshots`).
 
 Starts `retake dashboard` on a free localhost port, drives Debian's chromium (never a downloaded
-browser) through Playwright, and writes:
+browser) through Playwright, and writes, at 1400x900 ("desktop") and 390x844 ("phone"):
 
-- first-load.png: the dashboard as a first visit shows it (the built-in example and its verdict);
-- what-if.png: a profile opened from a file, the What if tab with a slider moved and the smallest
-  changes that flip the answer.
+- first-load.png / phone-first-load.png: a first visit (the built-in US example and its verdict);
+- pictures-<example>.png / phone-pictures-<example>.png: the Pictures page of each built-in example;
+- what-if.png: a profile opened from a file, the What if page with a choice moved;
+- exam-switch.png: the US example switched to MCCQE Part I (issue 13's sequence), no error;
+- report-page-1.png: the first page of the PDF report (`retake report`), rendered by pdftoppm.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
+import tempfile
+from datetime import date
 from pathlib import Path
 
 import yaml
 from playwright.sync_api import sync_playwright
 
-from frontends.devserver import chromium_path, launch_chromium, running_dashboard, wait_for_verdict, wait_idle
+from frontends.devserver import (
+    DESKTOP, PHONE, choose, chromium_path, launch_chromium, running_dashboard, show_tab, wait_for_verdict, wait_idle,
+)
 
 OUT = Path(__file__).resolve().parent / "screenshots"
-VIEWPORT = {"width": 1440, "height": 1000}
+REPORT_AS_OF = date(2026, 11, 25)
 # A first-attempt 221 aiming at university pediatrics, with practice exams pointing to 241.
 WHAT_IF_PROFILE = {
     "exam": "usmle-step2ck",
@@ -31,41 +39,87 @@ WHAT_IF_PROFILE = {
 }
 
 
+def _shot(page, name: str, written: list[Path], full: bool = False) -> None:
+    path = OUT / name
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path), full_page=full)
+    written.append(path)
+
+
+def _to_top(page, selector: str) -> None:
+    page.locator(selector).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+
+
+def _report_page(written: list[Path]) -> None:
+    from core import default_pipeline, examples
+    from frontends import report
+
+    if shutil.which("pdftoppm") is None:
+        print("no pdftoppm: apt-get install poppler-utils (the report page is skipped)", file=sys.stderr)
+        return
+    content = report.report_for_profile(examples.load("plab1-borderline"), REPORT_AS_OF, default_pipeline())
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "report.pdf"
+        pdf.write_bytes(report.render_pdf(content))
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(OUT / "report-page")],
+                       check=True)
+    written += sorted(OUT.glob("report-page-*.png"))
+
+
 def main() -> int:
+    from core import examples
+
     if chromium_path() is None:
         print("no chromium on this machine: apt-get install chromium", file=sys.stderr)
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    with running_dashboard() as url, sync_playwright() as playwright:
+    for old in OUT.glob("*.png"):
+        old.unlink()
+    written: list[Path] = []
+    with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
-            page.goto(url)
-            wait_for_verdict(page)
-            page.screenshot(path=str(OUT / "first-load.png"))
+            for example in examples.names():
+                with running_dashboard(env={"RETAKE_EXAMPLE": example}) as url:
+                    for prefix, viewport in (("", DESKTOP), ("phone-", PHONE)):
+                        page = browser.new_page(viewport=viewport, device_scale_factor=1)
+                        page.goto(url)
+                        wait_for_verdict(page)
+                        if example == examples.DEFAULT:
+                            _shot(page, f"{prefix}first-load.png", written)
+                        show_tab(page, "Pictures")
+                        _to_top(page, ".st-key-tab_person")
+                        _shot(page, f"{prefix}pictures-{example}.png", written)
+                        page.close()
 
-            page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(files=[{
-                "name": "pediatrics-university.yaml", "mimeType": "application/x-yaml",
-                "buffer": yaml.safe_dump(WHAT_IF_PROFILE, sort_keys=False).encode(),
-            }])
-            page.wait_for_function(
-                "() => (document.querySelector('.st-key-headline')?.innerText || '').includes('end G')")
-            wait_idle(page)
-            page.get_by_role("tab", name="What if").click()
-            page.get_by_text("The smallest changes that flip your answer").wait_for()
-            wait_idle(page)
-            page.locator('[data-testid="stRadio"]').filter(has_text="Programs' stance on retakes") \
-                .get_by_text("Accept retakes", exact=True).click()
-            page.get_by_text("This changes the answer").wait_for()
-            wait_idle(page)
-            # Bring the tab bar to the top so the what-if panel fills the picture.
-            page.get_by_role("tab", name="What if").evaluate("tab => tab.scrollIntoView({block: 'start'})")
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(OUT / "what-if.png"))
+            with running_dashboard() as url:
+                page = browser.new_page(viewport=DESKTOP, device_scale_factor=1)
+                page.goto(url)
+                wait_for_verdict(page)
+                choose(page, "Exam", "MCCQE Part I · CA")
+                show_tab(page, "Pictures")
+                _shot(page, "exam-switch.png", written)
+
+                page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(files=[{
+                    "name": "pediatrics-university.yaml", "mimeType": "application/x-yaml",
+                    "buffer": yaml.safe_dump(WHAT_IF_PROFILE, sort_keys=False).encode(),
+                }])
+                page.wait_for_function(
+                    "() => (document.querySelector('.st-key-headline')?.innerText || '').includes('pediatrics')"
+                    " || (document.querySelector('.st-key-headline')?.innerText || '').includes('end E')")
+                wait_idle(page)
+                show_tab(page, "What if")
+                page.get_by_text("The smallest changes that flip your answer").wait_for()
+                wait_idle(page)
+                _to_top(page, ".st-key-tab_person")
+                _shot(page, "what-if.png", written)
+                page.close()
         finally:
             browser.close()
-    for name in ("first-load.png", "what-if.png"):
-        print(OUT / name)
+    _report_page(written)
+    for path in written:
+        print(path)
     return 0
 
 

@@ -32,7 +32,8 @@ TOOL_PAGES = ["Batch", "Plugins", "Cases"]
 TABS = PERSON_PAGES + TOOL_PAGES
 PAGE_LABELS = {"Compare routes": "Routes"}
 
-st.set_page_config(page_title="Retake Verdict", page_icon="⚖️", layout="wide")
+# A narrower sidebar (240 px) leaves the form room for every attempts column at 1400 px.
+st.set_page_config(page_title="Retake Verdict", page_icon="⚖️", layout="wide", initial_sidebar_state=240)
 ss = st.session_state
 pipeline = get_pipeline()
 registry = pipeline.registry
@@ -67,8 +68,9 @@ def on_exam_change() -> None:
     rows = ss.get("attempts_current", ss.get("attempts_base", []))
     ss.attempts_base, cleared = form.rows_for_exam(rows, exam)
     ss.attempts_version = ss.get("attempts_version", 0) + 1
-    ss.exam_switch_notes = [f"Cleared for {exam.name if exam else ss.exam}: the old exam's "
-                            + " and ".join(cleared) + "."] if cleared else []
+    # Until the attempts are edited, what the new exam still needs is shown as next steps, not as errors.
+    ss.exam_switch_notes = [f"Switched to {exam.name if exam else ss.exam}: dates and results kept"
+                            + (f"; cleared the old exam's {' and '.join(cleared)}." if cleared else ".")]
     if exam is not None:
         ss.country = exam.country
         on_country_change()
@@ -142,7 +144,7 @@ with st.sidebar:
 as_of: date = ss.as_of
 st.caption(f"Opened from: {plain(ss.get('loaded_from', 'your own entries'))}. Change anything: the verdict follows.")
 # The verdict column comes first: on a phone, where columns stack, the answer is the first thing seen.
-col_out, col_in = st.columns([7, 5], gap="medium")
+col_out, col_in = st.columns(2, gap="medium")
 
 # --- the form -------------------------------------------------------------------------------------
 

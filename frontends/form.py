@@ -77,9 +77,14 @@ def attempt_rows(profile: Profile) -> list[dict[str, Any]]:
 
 
 def attempt_columns(exam: ExamSpec | None, rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Date, score, result; the sitting's pass mark where the exam sets one per sitting (or one was
+    """Date, score, result (not for exams judged by their parts); the sitting's pass mark where the exam sets one per sitting (or one was
     given); a column per sub-score the exam reports (IELTS/OET) or the rows already carry."""
-    columns = ["date", "score", "result"]
+    columns = ["date", "score"]
+    # IELTS / OET results follow from the parts (the GMC's minimums): no result column unless a row has one,
+    # so every part column fits beside the date without a sideways scroll.
+    if not (exam is not None and exam.parts) or any(not _blank(r.get("result")) and r.get("result") != NOT_RECORDED
+                                                    for r in rows):
+        columns.append("result")
     if (exam is not None and exam.pass_mark_per_sitting) or any(r.get("pass_mark") is not None for r in rows):
         columns.append("pass_mark")
     parts = list(exam.parts) if exam is not None else []

@@ -122,24 +122,27 @@ def _attempts_editor(exam: ExamSpec | None) -> list[dict[str, Any]]:
     rows = ss.get("attempts_base", [])
     columns = form.attempt_columns(exam, rows)
     scale = exam.scale_on(date.today()) if exam is not None else None
-    # Pixel widths that fit every column of every exam (IELTS: 7) in the form's column at 1400 px, so none
-    # hides behind a horizontal scroll; a date needs about 100 px.
+    # Pixel widths that fit every column of every exam (IELTS: date, score and four skills) in the form's
+    # column at 1400 px, so none hides behind a sideways scroll; a date needs about 100 px.
     config: dict[str, Any] = {
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", required=True, width=102),
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", required=True, width=100),
         "score": st.column_config.NumberColumn(
-            "Score", width=62, help=f"On the scale {scale}; leave empty for pass/fail-only sittings." if scale else
+            "Overall" if exam is not None and exam.parts else "Score", width=62,
+            help=f"On the scale {scale}; leave empty for pass/fail-only sittings." if scale else
             "Leave empty: this exam reports pass/fail only."),
         "result": st.column_config.SelectboxColumn(
             "Result", options=list(form.RESULT_OPTIONS), width=104,
             help="Optional when the score and pass mark decide it."),
         "pass_mark": st.column_config.NumberColumn("Pass mark", width=80,
                                                    help="The pass mark printed on this sitting's result."),
-        "result_date": st.column_config.DateColumn("Result date", format="YYYY-MM-DD", width=102),
+        "result_date": st.column_config.DateColumn("Result date", format="YYYY-MM-DD", width=100),
     }
+    short = {"listening": "Listen", "reading": "Read", "writing": "Write", "speaking": "Speak"}
     for column in columns:
         if column.startswith(form.PART_PREFIX):
             name = column[len(form.PART_PREFIX):]
-            config[column] = st.column_config.NumberColumn(name[:6].title(), width=58, help=f"{name.title()} result.")
+            config[column] = st.column_config.NumberColumn(short.get(name, name.title()), width=62,
+                                                           help=f"{name.title()} result.")
     st.caption("Every sitting, oldest first: failures and incomplete ones too. Add a row at the bottom.")
     edited = st.data_editor(form.attempts_frame(rows, columns), key=f"attempts-{ss.get('attempts_version', 0)}",
                             num_rows="dynamic", hide_index=True, column_config=config, width="stretch",
@@ -329,10 +332,12 @@ def pictures(verdict: Verdict, profile: Profile, exam: ExamSpec, registry: Regis
 
 def plugins(registry: Registry) -> None:
     st.subheader("Loaded plugins")
+    # Short columns that fit the page at 1400 px; the exams and where each plugin came from are listed below.
     st.dataframe(pd.DataFrame([{
         "plugin": p.name, "version": p.version, "status": "loaded" if p.ok else "failed",
-        "exams": ", ".join(p.exams), "rules": p.rules, "specialties": p.specialties, "origin": p.origin,
+        "exams": len(p.exams), "rules": p.rules, "specialties": p.specialties,
     } for p in registry.plugins]), hide_index=True, width="stretch")
+    st.caption("Origins: " + "; ".join(f"{plain(p.name)}: {plain(p.origin)}" for p in registry.plugins))
     for info in registry.load_errors:
         st.error(f"**{plain(info.name)}** failed and is skipped: {plain(info.error)}")
     if not registry.load_errors:

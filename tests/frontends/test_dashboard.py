@@ -187,12 +187,12 @@ def test_choosing_another_exam_rebuilds_the_table_and_follows_its_country():
     at.selectbox(key="exam").set_value("ielts-academic")
     rerun(at)
     assert at.selectbox(key="country").value == "GB"
-    assert list(at.data_editor[0].value.columns) == ["date", "score", "result", "part: listening", "part: reading",
+    assert list(at.data_editor[0].value.columns) == ["date", "score", "part: listening", "part: reading",
                                                      "part: writing", "part: speaking"]
     # 221 is not an IELTS band: it is cleared (and the form says so), the date stays.
     assert at.data_editor[0].value["score"].isna().all()
     assert str(at.data_editor[0].value["date"][0])[:10] == "2025-09-14"
-    assert any("Cleared for IELTS Academic: the old exam's scores" in c.value.replace("\\", "") for c in at.caption)
+    assert any("Switched to IELTS Academic: dates and results kept; cleared the old exam's scores" in c.value.replace("\\", "") for c in at.caption)
     assert not any("attempts\\[0\\]\\.score" in e for e in errors(at))
 
 
