@@ -93,7 +93,6 @@ def dashboard(
 ) -> None:
     """Start the Streamlit dashboard. Extra arguments go to `streamlit run` (e.g. --server.address 0.0.0.0)."""
     import importlib.util
-    import subprocess
 
     _json_errors(False)
     spec = importlib.util.find_spec("frontends.dashboard")

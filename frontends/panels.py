@@ -17,7 +17,7 @@ from core.errors import FieldError
 from core.exams import ExamSpec
 from core.model import Profile
 from core.plugins import Registry
-from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
+from core.verdict import OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from frontends import charts, form, verdict_view
 from frontends.session import plain
 

@@ -24,7 +24,7 @@ import pytest
 from core import examples
 from frontends.devserver import (
     DESKTOP, PHONE, choose, chromium_path, clipped_text, exceptions, free_port, headline_in_first_screen,
-    hidden_table_columns, launch_chromium, running_dashboard, show_tab, wait_for_verdict, wait_idle,
+    hidden_table_columns, launch_chromium, running_dashboard, show_tab, wait_for_verdict,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
