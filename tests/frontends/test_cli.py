@@ -435,7 +435,7 @@ def test_a_strict_plugin_failure_exits_1_naming_the_plugin(runner, monkeypatch):
 
 def test_dashboard_runs_streamlit_on_the_installed_file(runner, monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda command, env=None: calls.append((command, env)) or 0)
+    monkeypatch.setattr(cli, "_run_forwarding_signals", lambda command, env=None: calls.append((command, env)) or 0)
     monkeypatch.chdir(tmp_path)  # works from any folder
     result = _run(runner, "dashboard", "--port", "8765", "--headless", "--example", EXAMPLE,
                   "--server.address", "127.0.0.1")
@@ -463,7 +463,7 @@ def test_dashboard_without_headless_still_runs_streamlit_headless_and_opens_the_
     from frontends import cli
 
     calls, opened = [], []
-    monkeypatch.setattr(subprocess, "call", lambda command, env=None: calls.append(command) or 0)
+    monkeypatch.setattr(cli, "_run_forwarding_signals", lambda command, env=None: calls.append(command) or 0)
     monkeypatch.setattr(cli, "_open_when_ready", lambda url, stopped: opened.append(url))
     assert _run(runner, "dashboard", "--port", "8766").exit_code == 0
     (command,) = calls
@@ -472,13 +472,13 @@ def test_dashboard_without_headless_still_runs_streamlit_headless_and_opens_the_
 
 
 def test_dashboard_passes_on_streamlit_exit_code(runner, monkeypatch):
-    monkeypatch.setattr(subprocess, "call", lambda command, env=None: 3)
+    monkeypatch.setattr(cli, "_run_forwarding_signals", lambda command, env=None: 3)
     assert _run(runner, "dashboard").exit_code == 3
 
 
 @pytest.mark.parametrize("args, needle", [(["--example", "nope"], "--example"), (["--port", "70000"], "--port")])
 def test_dashboard_bad_options_exit_2(runner, monkeypatch, args, needle):
-    monkeypatch.setattr(subprocess, "call", lambda command, env=None: pytest.fail("must not start"))
+    monkeypatch.setattr(cli, "_run_forwarding_signals", lambda command, env=None: pytest.fail("must not start"))
     result = _run(runner, "dashboard", *args)
     assert result.exit_code == 2 and needle in result.stderr
 
