@@ -17,7 +17,7 @@ from core.errors import FieldError
 from core.exams import ExamSpec
 from core.model import Profile
 from core.plugins import Registry
-from core.verdict import OUTCOME_NODE, OUTCOME_TEXT, Verdict
+from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from frontends import charts, form, verdict_view
 from frontends.session import plain
 
@@ -205,7 +205,10 @@ def headline(verdict: Verdict, registry: Registry, rules: Any = ()) -> None:
     colour = charts.DECISION_COLOURS[verdict.decision]
     exam = registry.exams.get(verdict.exam)
     with st.container(border=True, key="headline"):
-        st.markdown(f"## :{colour}[{plain(verdict_view.headline(verdict))}]")
+        st.markdown(f"## :{colour}[{DECISION_TEXT[verdict.decision]}]")
+        sentence = verdict_view.headline(verdict)
+        if sentence != DECISION_TEXT[verdict.decision]:
+            st.markdown(f"**{plain(sentence)}**")
         if verdict.outcome is not None:
             st.markdown(f"#### :{colour}-background[Flowchart end {OUTCOME_NODE[verdict.outcome]}] "
                         f"{plain(OUTCOME_TEXT[verdict.outcome])}",
