@@ -1,7 +1,7 @@
 """MCCQE (Canada, Medical Council of Canada): MCCQE Part I, the NAC examination, MCCQE Part II.
 
 Policies: Part I at most four counted attempts, a one-year wait after the third result, no retake
-after a pass, two dated score scales; NAC at most three attempts in total, a pass retaken only
+after a pass, two dated score scales; NAC at most three attempts in total, every retake only
 after skipping a session, the latest result valid; Part II discontinued in June 2021 (registered
 so that a Part II profile gets a clear answer rather than "unknown exam"). Canadian specialty
 context for IMGs through `retake_register_specialties`. Every number lives in `policy.py`.

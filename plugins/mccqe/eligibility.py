@@ -4,11 +4,15 @@ Plain date arithmetic; `rules.py` says what it means. Decisions taken here:
 - MCCQE Part I counts sittings from 2018-01-01 whose result is pass, fail, Denied Standing or
   incomplete (starting the exam counts); "No Standing" and older sittings do not.
 - The 4th counted attempt may be sat on the first anniversary of the 3rd result or later (a
-  29 February result waits until 1 March). Without `result_date`, the result is assumed 8 weeks
-  after the sitting (`policy.RESULT_DELAY_WEEKS`), and the verdict says so.
+  29 February result waits until 1 March). Without `result_date`, the result is assumed to come
+  the session's own delay (8 weeks; 6 or 12 for two sessions) after the LAST day of the session
+  the sitting fell in (`policy.PART1_SESSIONS`); for a sitting outside the listed sessions, the
+  session is assumed to end 42 days after the sitting. The verdict names the session and the
+  assumption.
 - NAC: every sitting except "No Standing" counts toward the three; the latest result is the one
-  that stands. After a pass, the next session is skipped: with sessions assumed in March and
-  September (unconfirmed), the earliest retake is the first day of the session after next.
+  that stands. Every retake, after a fail as after a pass, skips the next session: the earliest
+  retake is the first day of the session after next (sessions in March and September up to 2022,
+  May and September from 2023).
 """
 
 from __future__ import annotations
@@ -49,12 +53,34 @@ def _no_attempt_after_pass(exam: ExamSpec, judged: list[JudgedAttempt]) -> None:
             given=later[0].date.isoformat(), allowed="remove it (attempts after a pass cannot exist)")
 
 
-def result_date(profile: Profile, attempt: JudgedAttempt, as_of: date) -> tuple[date, bool]:
-    """The day the result of `attempt` arrived, and whether it was assumed."""
+def session_of(sat: date) -> policy.Session | None:
+    """The listed MCCQE Part I session a sitting falls in (None: not a listed session)."""
+    return next((s for s in policy.PART1_SESSIONS if s.holds(sat)), None)
+
+
+def assumed_result(sat: date, as_of: date) -> tuple[date, str]:
+    """When the result of a sitting on `sat` is assumed to arrive, and the assumption in words."""
+    session = session_of(sat)
+    if session is not None:
+        arrives = session.last + timedelta(weeks=session.result_weeks)
+        return arrives, (f"the {session.first.isoformat()} to {session.last.isoformat()} session ended on "
+                         f"{session.last.isoformat()}, and its results come about {session.result_weeks} weeks "
+                         "after its last day")
+    last = sat + timedelta(days=policy.UNLISTED_SESSION_DAYS)
+    weeks = policy.RESULT_DELAY_WEEKS.value_at(as_of)
+    return last + timedelta(weeks=weeks), (
+        f"the session of {sat.isoformat()} is not among the sessions recorded here, so it is assumed to have "
+        f"ended by {last.isoformat()} ({policy.UNLISTED_SESSION_DAYS} days later, the longest recorded session), "
+        f"with results about {weeks} weeks after its last day")
+
+
+def result_date(profile: Profile, attempt: JudgedAttempt, as_of: date) -> tuple[date, bool, str]:
+    """The day the result of `attempt` arrived, whether it was assumed, and the assumption in words."""
     given = profile.attempts[attempt.index].result_date
     if given is not None:
-        return given, False
-    return attempt.date + timedelta(weeks=policy.RESULT_DELAY_WEEKS.value_at(as_of)), True
+        return given, False, ""
+    arrives, how = assumed_result(attempt.date, as_of)
+    return arrives, True, how
 
 
 def assess_part1(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
@@ -71,6 +97,7 @@ def assess_part1(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     notes: list[str] = []
     record = {"t": "mccqe.record", "exam": exam.id, "counted": used, "uncounted": len(judged) - used, "limit": limit,
               "earliest": "", "waiting": False, "fourth_wait": False, "third_result": "", "result_assumed": False,
+              "assumption": "", "third_sat": "",
               "gap_sittings": sum(policy.GAP_FROM <= a.date < policy.NEW_FROM for a in judged)}
 
     if passing is not None:
@@ -83,14 +110,14 @@ def assess_part1(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         earliest = max(judged[-1].date + ONE_DAY, as_of)
         if used == limit - 1:
             third = counted[-1]
-            arrived, assumed = result_date(profile, third, as_of)
+            arrived, assumed, how = result_date(profile, third, as_of)
             wait_ends = anniversary(arrived, policy.FOURTH_ATTEMPT_WAIT_YEARS.value_at(third.date))
             earliest = max(earliest, wait_ends)
-            record.update(fourth_wait=True, third_result=arrived.isoformat(), result_assumed=assumed)
+            record.update(fourth_wait=True, third_result=arrived.isoformat(), result_assumed=assumed,
+                          assumption=how, third_sat=third.date.isoformat())
             if assumed:
                 notes.append(f"No result_date was given for the attempt of {third.date.isoformat()}: its result is "
-                             f"assumed to have arrived on {arrived.isoformat()}, "
-                             f"{policy.RESULT_DELAY_WEEKS.value_at(as_of)} weeks after the sitting. Give "
+                             f"assumed to have arrived on {arrived.isoformat()} ({how}). Give "
                              f"attempts[{third.index}].result_date for an exact earliest date.")
         eligibility = Eligibility(passed=False, can_retake=True, attempts_used=used, attempts_left=limit - used,
                                   earliest_date=earliest)
@@ -117,15 +144,20 @@ def assess_part1(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
                       predicted_band=predicted, pass_mark=scored.pass_mark, facts=facts, notes=notes)
 
 
-def next_session_start(after: date, months: tuple[int, ...]) -> date:
-    """The first day of the first session month strictly after the month of `after`."""
+def next_session_start(after: date, months: tuple[int, ...] | None = None) -> date:
+    """The first day of the first session month strictly after the month of `after`.
+
+    With `months` None, each month is checked against the session months in force in it
+    (`policy.NAC_SESSION_MONTHS`), so a count across 2022-2023 follows the change to May.
+    """
     year, month = after.year, after.month
     while True:
         month += 1
         if month > 12:
             year, month = year + 1, 1
-        if month in months:
-            return date(year, month, 1)
+        first = date(year, month, 1)
+        if month in (months if months is not None else policy.NAC_SESSION_MONTHS.value_at(first)):
+            return first
 
 
 def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
@@ -141,12 +173,10 @@ def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     passed = latest.passed  # only the most recent result is valid
     earlier_pass_replaced = not passed and any(a.passed for a in judged)
     used = len(counted)
-    earliest = max(latest.date + ONE_DAY, as_of)
-    skip = False
-    if passed:
-        months = policy.NAC_SESSION_MONTHS.value_at(as_of)
-        earliest = max(next_session_start(next_session_start(latest.date, months), months), as_of)
-        skip = True
+    # Every retake skips the session after the latest sitting, after a fail as after a pass.
+    skipped = next_session_start(latest.date)
+    earliest = max(next_session_start(skipped), as_of)
+    skip = True
     if used >= limit:
         eligibility = Eligibility(passed=passed, can_retake=False, attempts_used=used, attempts_left=0,
                                   blocked_by="attempts-exhausted")
@@ -155,6 +185,8 @@ def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
                                   earliest_date=earliest)
     record = {"t": "mccqe.nac", "attempts": used, "limit": limit, "passed": passed,
               "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
+              "latest": latest.date.isoformat(), "skipped": skipped.strftime("%B %Y"),
+              "next_session": next_session_start(skipped).strftime("%B %Y"),
               "skip_session": skip and eligibility.can_retake, "earlier_pass_replaced": earlier_pass_replaced}
     notes = []
     if earlier_pass_replaced:

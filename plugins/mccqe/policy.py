@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from dataclasses import dataclass
+
 from core.dated import Dated, DatedValues, Source
 from core.exams import Band, Scale
 
@@ -24,14 +26,17 @@ PART1_RESULTS = Source("MCC: MCCQE Part I results and scoring (scale, pass score
                        f"{MCC}/examinations-assessments/mccqe-part-i/results/")
 PART1_NEW_SCALE = Source("MCC news and results pages: MCCQE Part I 300-600 scale, pass score 439, from the April "
                          "2025 session (numbers also on secondary pages)", f"{MCC}/news/")
-RESULT_TIMING = Source("MCCQE Part I results usually 6-8 weeks after the last exam day (secondary pages)",
-                       "https://practicemed.ca/en/exams/mccqe-part-1/scoring")
-NAC_RESULTS = Source("MCC: NAC examination results (three attempts, no consecutive sessions after a pass, "
+RESULT_TIMING = Source("MCC: MCCQE Part I scheduling (session dates; results about 8 weeks after each session's "
+                       "last day, 6 for August-September 2024, 12 for April 2025)",
+                       f"{MCC}/examinations-assessments/mccqe-part-i/scheduling/")
+NAC_RESULTS = Source("MCC: NAC examination results (three attempts, no consecutive sessions, "
                      "latest result valid)", f"{MCC}/examinations-assessments/nac-examination/results/")
 NAC_SCALE = Source("CaRMS help pages: NAC score scale (changed several times; current pass score unconfirmed)",
                    "https://www.carms.ca/")
-NAC_SESSIONS = Source("NAC sessions assumed in March and September (not confirmed against the MCC's calendar)",
-                      f"{MCC}/examinations-assessments/nac-examination/")
+NAC_SESSIONS = Source("MCC: NAC examination scheduling (twice a year, typically May and September from 2023; "
+                      "March and September before)", f"{MCC}/examinations-assessments/nac-examination/scheduling/")
+NAC_ELIGIBILITY = Source("MCC: NAC examination eligibility and application (no retake in consecutive sessions)",
+                         f"{MCC}/examinations-assessments/nac-examination/eligibility-and-application/")
 PART2_END = Source("MCCQE Part II discontinued in June 2021; LMCC via Part I plus 12 months of postgraduate "
                    "training (residentdoctors.ca; secondary pages)", "https://residentdoctors.ca/")
 CARMS = Source("MCC: CaRMS and MCC exams (IMGs supply MCCQE Part I and NAC results; programs set criteria)",
@@ -50,8 +55,37 @@ FOURTH_ATTEMPT_WAIT_YEARS = DatedValues.constant(
     1, PART1_ELIGIBILITY, since=ATTEMPTS_COUNT_FROM, name="MCCQE Part I wait before the 4th attempt",
     note="One year from receiving the third result; it cannot be shortened.")
 RESULT_DELAY_WEEKS = DatedValues.constant(
-    8, RESULT_TIMING, confidence="medium", name="assumed weeks from sitting to result",
-    note="Used only when attempts[i].result_date is missing.")
+    8, RESULT_TIMING, name="weeks from a session's last day to its results",
+    note="Used only when attempts[i].result_date is missing, for sessions without their own delay.")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One MCCQE Part I session as the MCC's scheduling page lists it (both days inclusive)."""
+
+    first: date
+    last: date
+    result_weeks: int = 8
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+# The sessions the MCC's scheduling page lists (read 2026-12-01; "dates are subject to change").
+# Results come about 8 weeks after the session's LAST day, not the candidate's own sitting.
+PART1_SESSIONS = (
+    Session(date(2024, 1, 24), date(2024, 2, 21)),
+    Session(date(2024, 4, 17), date(2024, 5, 22)),
+    Session(date(2024, 8, 21), date(2024, 9, 18), result_weeks=6),
+    Session(date(2024, 10, 16), date(2024, 11, 20)),
+    Session(date(2025, 4, 9), date(2025, 5, 21), result_weeks=12),
+    Session(date(2025, 8, 19), date(2025, 9, 11)),
+    Session(date(2025, 10, 1), date(2025, 10, 22)),
+)
+# For a sitting outside the listed sessions, the session's last day is unknown: it is assumed to
+# fall this many days after the sitting (the longest listed session, April-May 2025, runs 42
+# days), so an assumed earliest 4th attempt errs late rather than early.
+UNLISTED_SESSION_DAYS = 42
 
 OLD_FROM, GAP_FROM, NEW_FROM = date(2018, 6, 1), date(2024, 11, 1), date(2025, 4, 1)
 OLD_SCALE, NEW_SCALE = Scale(100, 400), Scale(300, 600)
@@ -106,7 +140,14 @@ PART1_BANDS = DatedValues.of(
 
 NAC_ATTEMPTS = DatedValues.constant(3, NAC_RESULTS, since=date(2018, 1, 1), name="NAC attempt limit",
                                     note="Three in total, pass or fail.")
-NAC_SESSION_MONTHS = DatedValues.constant((3, 9), NAC_SESSIONS, confidence="unconfirmed", name="NAC session months")
+# NAC sessions, by the month they run in: March and September up to 2022, May and September from
+# 2023 (e.g. 7-8 Sep 2024, 3 May 2025). Exact days vary per session, so a session is taken to open
+# on the first day of its month.
+NAC_SESSIONS_FROM_2023 = date(2023, 1, 1)
+NAC_SESSION_MONTHS = DatedValues.of(
+    Dated((3, 9), date(2018, 1, 1), NAC_SESSIONS, note="March and September"),
+    Dated((5, 9), NAC_SESSIONS_FROM_2023, NAC_SESSIONS, note="May and September"),
+    name="NAC session months")
 
 # --- MCCQE Part II -----------------------------------------------------------------------------
 

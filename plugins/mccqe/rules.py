@@ -42,12 +42,13 @@ PART1_RULES = (
     ),
     Rule(
         id="mccqe.result-date-assumed",
-        title="The third result's date was assumed",
+        title="The third result's date was assumed from its session",
         when={"record": fact("mccqe.record", fourth_wait=True, result_assumed=True)},
-        text="No result date was given for your third counted attempt, so it was assumed to have arrived on "
-             "{mccqe_record.third_result}, eight weeks after the sitting. Results can take longer; give "
-             "result_date for that attempt to get the exact earliest date.",
-        source=policy.RESULT_TIMING, confidence="medium", priority=16,
+        text="No result date was given for your third counted attempt ({mccqe_record.third_sat}), so its result "
+             "is assumed to have arrived on {mccqe_record.third_result}: the MCC releases results after the "
+             "last day of the whole session, not after your own sitting, and {mccqe_record.assumption}. "
+             "Give result_date for that attempt to get the exact earliest date.",
+        source=policy.RESULT_TIMING, priority=16,
     ),
     Rule(
         id="mccqe.uncounted-attempts",
@@ -113,12 +114,14 @@ NAC_RULES = (
     ),
     Rule(
         id="mccqe.nac-no-consecutive-sessions",
-        title="No NAC retake in the session right after a pass",
+        title="No NAC retake in the session right after the latest sitting",
         when={"nac": fact("mccqe.nac", skip_session=True)},
-        text="After a NAC pass the session right after it must be skipped, so the earliest retake is "
-             "{mccqe_nac.earliest}. That date assumes sessions in March and September, which is unconfirmed: "
-             "check the MCC's calendar.",
-        source=policy.NAC_SESSIONS, confidence="unconfirmed", priority=15,
+        text="The NAC cannot be taken in consecutive sessions, after a fail as after a pass: your latest "
+             "sitting was on {mccqe_nac.latest}, so the {mccqe_nac.skipped} session is skipped and the earliest "
+             "retake is the {mccqe_nac.next_session} session (from {mccqe_nac.earliest}). Sessions run twice a "
+             "year, typically in May and September (March and September before 2023); the exact days vary, so "
+             "check the MCC's NAC scheduling page.",
+        source=policy.NAC_ELIGIBILITY, priority=15,
     ),
     Rule(
         id="mccqe.nac-pass-score-unconfirmed",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from core.dated import DatedValues
+from core.dates import anniversary
 from core.engine import Engine, clock_fact
 from core.errors import ProfileError
 from plugins.mccqe import policy, rules
@@ -128,12 +129,43 @@ def test_fourth_attempt_waits_a_year_from_the_third_result(decide, result_on, as
     assert (verdict.eligibility.earliest_date > as_of) is waiting
 
 
-def test_missing_result_date_is_assumed_and_said(decide):
-    attempts = [f("2022-04-01"), f("2022-10-01"), f("2024-01-04")]   # + 8 weeks = 2024-02-29
+def test_missing_result_date_is_assumed_from_an_unlisted_session_and_said(decide):
+    # 2024-01-04 is outside the listed sessions: the session is assumed to end 42 days later
+    # (2024-02-15), results 8 weeks after that (2024-04-11).
+    attempts = [f("2022-04-01"), f("2022-10-01"), f("2024-01-04")]
     verdict = decide(profile("mccqe1", attempts), date(2024, 6, 1))
-    assert verdict.eligibility.earliest_date == date(2025, 3, 1)
-    assert "mccqe.result-date-assumed" in fired(verdict)
-    assert any("assumed to have arrived on 2024-02-29" in note for note in verdict.eligibility.notes)
+    assert verdict.eligibility.earliest_date == date(2025, 4, 11)
+    reason = next(r for r in verdict.reasons if r.rule == "mccqe.result-date-assumed")
+    assert "not among the sessions recorded here" in reason.text and "2024-02-15" in reason.text
+    assert any("assumed to have arrived on 2024-04-11" in note for note in verdict.eligibility.notes)
+
+
+@pytest.mark.parametrize("third_sat, result_on", [
+    # sat on the first, a middle and the last day of the 2024-04-17..2024-05-22 session: the result
+    # is 8 weeks after the session's last day (2024-07-17), whatever the sitting day
+    ("2024-04-17", date(2024, 7, 17)), ("2024-05-01", date(2024, 7, 17)), ("2024-05-22", date(2024, 7, 17)),
+    # the August-September 2024 session: 6 weeks after 2024-09-18
+    ("2024-08-21", date(2024, 10, 30)),
+    # the April-May 2025 session: 12 weeks after 2025-05-21
+    ("2025-04-09", date(2025, 8, 13)),
+    # a day before a session opens is not in it: 42 + 56 days after the sitting
+    ("2024-04-16", date(2024, 4, 16) + timedelta(days=42 + 56)),
+])
+def test_result_counted_from_the_sessions_last_day(decide, third_sat, result_on):
+    attempts = [f("2022-04-01"), f("2022-10-01"), f(third_sat)]
+    verdict = decide(profile("mccqe1", attempts), date.fromisoformat(third_sat) + timedelta(days=1))
+    assert verdict.eligibility.earliest_date == anniversary(result_on, 1)
+    reason = next(r for r in verdict.reasons if r.rule == "mccqe.result-date-assumed")
+    assert result_on.isoformat() in reason.text and "last day of the whole session" in reason.text
+
+
+def test_sessions_fix_the_two_month_early_bug(decide):
+    """The old rule counted 8 weeks from the sitting; a first-day sitting of the April 2025 session
+    now waits for that session's end (2025-05-21) plus 12 weeks."""
+    verdict = decide(profile("mccqe1", [f("2022-04-01"), f("2022-10-01"), f("2025-04-09")]), date(2025, 6, 1))
+    old = anniversary(date(2025, 4, 9) + timedelta(weeks=8), 1)
+    assert verdict.eligibility.earliest_date == date(2026, 8, 13)
+    assert (verdict.eligibility.earliest_date - old).days > 60
 
 
 def test_no_wait_before_second_and_third_attempts(decide):
@@ -171,9 +203,23 @@ def test_next_nac_session(after, expected):
     assert next_session_start(after, (3, 9)) == expected
 
 
+@pytest.mark.parametrize("after, expected", [
+    (date(2022, 8, 31), date(2022, 9, 1)),     # March/September up to 2022
+    (date(2022, 9, 1), date(2023, 5, 1)),      # from 2023: May, not March
+    (date(2022, 12, 31), date(2023, 5, 1)),
+    (date(2023, 1, 1), date(2023, 5, 1)),
+    (date(2023, 5, 3), date(2023, 9, 1)),
+    (date(2023, 9, 30), date(2024, 5, 1)),
+])
+def test_nac_session_months_change_in_2023(after, expected):
+    assert next_session_start(after) == expected
+
+
 @pytest.mark.parametrize("sat, as_of, earliest", [
-    ("2025-09-20", date(2026, 1, 10), date(2026, 9, 1)),   # March 2026 skipped
-    ("2025-03-15", date(2025, 6, 1), date(2026, 3, 1)),    # September 2025 skipped
+    ("2025-09-20", date(2026, 1, 10), date(2026, 9, 1)),   # May 2026 skipped
+    ("2025-05-03", date(2025, 6, 1), date(2026, 5, 1)),    # September 2025 skipped
+    ("2023-05-06", date(2023, 6, 1), date(2024, 5, 1)),    # policies.md: May 2023 -> May 2024 or later
+    ("2022-03-12", date(2022, 4, 1), date(2023, 5, 1)),    # Sep 2022 skipped; no March session in 2023
     ("2025-03-15", date(2026, 11, 25), date(2026, 11, 25)),
 ])
 def test_nac_pass_skips_the_next_session(decide, sat, as_of, earliest):
@@ -195,6 +241,21 @@ def test_nac_three_attempts_in_total(decide, results, decision, left):
     days = ["2023-03-10", "2023-09-10", "2024-09-10", "2025-09-10"]
     verdict = decide(profile("nac", [f(d, r) for d, r in zip(days, results)]))
     assert verdict.decision == decision and verdict.eligibility.attempts_left == left
+
+
+@pytest.mark.parametrize("sat, as_of, earliest, skipped", [
+    ("2025-05-03", date(2025, 5, 4), date(2026, 5, 1), "September 2025"),   # a fail skips a session too
+    ("2024-09-07", date(2024, 9, 8), date(2025, 9, 1), "May 2025"),
+    ("2024-09-07", date(2025, 8, 31), date(2025, 9, 1), "May 2025"),        # the day before, on and after
+    ("2024-09-07", date(2025, 9, 1), date(2025, 9, 1), "May 2025"),
+    ("2024-09-07", date(2025, 9, 2), date(2025, 9, 2), "May 2025"),
+])
+def test_nac_fail_also_skips_the_next_session(decide, sat, as_of, earliest, skipped):
+    verdict = decide(profile("nac", [f(sat, "fail")]), as_of)
+    assert verdict.decision == "retake_required" and verdict.eligibility.earliest_date == earliest
+    reason = next(r for r in verdict.reasons if r.rule == "mccqe.nac-no-consecutive-sessions")
+    assert f"the {skipped} session is skipped" in reason.text and reason.confidence == "high"
+    assert "May and September" in reason.text
 
 
 def test_nac_latest_result_replaces_an_earlier_pass(decide):
