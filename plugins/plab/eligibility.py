@@ -99,8 +99,9 @@ def _missing_evidence(profile: Profile, as_of: date) -> str:
     application = profile.application
     if application.postgraduate_qualification or application.clinical_experience_months >= needed:
         return ""
-    return (f"{needed} months of clinical practice (you report {application.clinical_experience_months}) "
-            "or a postgraduate qualification (you report none)")
+    return (f"{needed} months of full-time clinical practice in the last "
+            f"{policy.ADDITIONAL_CLINICAL_WITHIN_YEARS.value_at(as_of)} years (you report "
+            f"{application.clinical_experience_months}) or a postgraduate qualification (you report none)")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -3,13 +3,16 @@
 Decisions taken here:
 - A sitting meets the GMC bar only on its own: results from two sittings are never combined
   (whether the GMC accepts that is unconfirmed; the verdict says so when it would have mattered).
-- The result that counts is the latest sitting that met the bar and is still valid on the as-of
-  day; a later, weaker sitting does not cancel it (the GMC asks for a valid result, not the latest).
+- The result that counts is the MOST RECENT sitting (incomplete ones aside): the GMC's IELTS and
+  OET criteria ask for the scores "in your most recent sitting of the test", so a later, weaker
+  sitting replaces an earlier pass (policies.md: medium confidence, re-check the live page; the
+  verdict says so when it decides the case).
 - Validity: two years counting the test date as day one, so the last valid day is the day before
   the second anniversary.
 - IELTS: the overall band is `score`; the four skills are in `parts`. With the skills but no
   overall, the overall is worked out as IELTS does (mean of the four, rounded to the nearest half
-  band, quarters rounding up). OET: a letter grade per sub-test in `parts` (A, B, C+, C, D, E), or
+  band, quarters rounding up). A given overall that disagrees with that is an impossible result
+  and is refused, naming `attempts[i].score`. OET: a letter grade per sub-test in `parts` (A, B, C+, C, D, E), or
   the 0-500 sub-test score, which is turned into its grade.
 - No attempt limit and no waiting period: a new sitting can be booked at once.
 """
@@ -138,8 +141,16 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         parts = _check_ielts(index, attempt, errors) if ielts else _check_oet(index, attempt, errors)
         per_sitting.append(parts)
         overall = attempt.score
-        if ielts and overall is None and parts is not None:
-            overall = ielts_overall(parts)
+        if ielts and parts is not None:
+            derived_overall = ielts_overall(parts)
+            if overall is None:
+                overall = derived_overall
+            elif _half_band(overall) and overall != derived_overall:
+                errors.append(FieldError(
+                    f"attempts[{index}].score",
+                    f"an IELTS overall of {overall:g} is impossible with these four skills: their mean "
+                    f"({sum(parts.values()) / 4:g}) rounds to {derived_overall:g} (nearest half band, .25 and .75 round up)",
+                    given=overall, allowed=f"{derived_overall:g}, or leave score out to have it worked out"))
         margin: float | None = None
         shortfall = ""
         if parts is not None and (overall is not None or not ielts):
@@ -176,10 +187,15 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     def last_valid_day(day: date) -> date:
         return anniversary(day, policy.ENGLISH_VALIDITY_YEARS.value_at(day)) - ONE_DAY
 
-    valid_passes = [a for a in judged if a.passed and last_valid_day(a.date) >= as_of]
-    counted = valid_passes[-1] if valid_passes else None
-    expired_passes = [a for a in judged if a.passed and last_valid_day(a.date) < as_of]
-    scored = counted if counted is not None else judged[-1]
+    # The GMC reads the most recent sitting (an incomplete one has no scores to read).
+    sat = [a for a in judged if a.result != "incomplete"] or judged
+    latest = sat[-1]
+    counted = latest if latest.passed and last_valid_day(latest.date) >= as_of else None
+    expired_passes = [latest] if latest.passed and counted is None else []
+    earlier_valid_pass = next((a for a in reversed(sat[:-1]) if a.passed and last_valid_day(a.date) >= as_of), None)
+    replaced = counted is None and not expired_passes and earlier_valid_pass is not None
+    valid_passes = [counted] if counted is not None else []
+    scored = counted if counted is not None else latest
     margin = margins[scored.index]
     table = bands.IELTS_BANDS if ielts else bands.OET_BANDS
     band = band_for(table, margin)
@@ -198,7 +214,8 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     notes = []
     if len(judged) > 1:
         notes.append("Each sitting is judged on its own: results from different sittings are not combined "
-                     "(whether the GMC would accept that is unconfirmed).")
+                     "(whether the GMC would accept that is unconfirmed), and the most recent sitting is the "
+                     "one the GMC reads.")
     if ielts and any(a.score is None for a in profile.attempts):
         notes.append("Where no overall band was given, it was worked out from the four skills as IELTS does.")
     fact = {
@@ -208,6 +225,8 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         "expired": bool(expired_passes) and counted is None,
         "expired_on": (last_valid_day(expired_passes[-1].date) + ONE_DAY).isoformat() if expired_passes else "",
         "combined_would_meet": combined, "sittings": len(judged),
+        "earlier_pass_replaced": replaced,
+        "replaced_pass": earlier_valid_pass.date.isoformat() if replaced else "", "latest": latest.date.isoformat(),
     }
     return Assessment(exam=exam, attempts=judged, eligibility=eligibility, score=scored.score, band=band,
                       predicted_band=predicted, pass_mark=scored.pass_mark, facts=[fact], notes=notes)

@@ -33,6 +33,11 @@ OET_RECOGNISED = Source("GMC / OET: OET (Medicine) accepted as English evidence 
                         "https://oet.com/")
 IELTS_SCORING = Source("IELTS: how the overall band score is worked out from the four skills",
                        "https://ielts.org/take-a-test/your-results/ielts-scoring-in-detail")
+MOST_RECENT = Source("GMC: using your IELTS / OET certificate (scores 'in your most recent sitting of the test'; "
+                     "mirrored text 2022-2024, re-check the live page)",
+                     "https://www.gmc-uk.org/registration-and-licensing/join-our-registers/before-you-apply/evidence-of-your-knowledge-of-english")
+TEST_VERSIONS = Source("GMC 2024 summary of accepted English tests (IELTS Academic in person; OET Medicine)",
+                       "https://www.gmc-uk.org/registration-and-licensing/join-our-registers/before-you-apply/evidence-of-your-knowledge-of-english")
 COMBINING = Source("Combining English results from two sittings: sources conflict (policies.md: unconfirmed)")
 
 LONG_STANDING = date(1900, 1, 1)
@@ -48,7 +53,12 @@ ADDITIONAL_WAIT_YEARS = DatedValues.constant(
     note="At least 12 months from the date of the fourth failed sitting.")
 ADDITIONAL_CLINICAL_MONTHS = DatedValues.constant(
     12, ADDITIONAL_ATTEMPT, name="PLAB clinical practice for the additional attempt",
-    note="12 months of clinical practice, with structured reports; a postgraduate qualification is the alternative.")
+    note="12 months of full-time (or equivalent) direct patient care with structured reports, completed in the "
+         "2 years before the request, at a verifiable institution (observerships do not count); a postgraduate "
+         "qualification is the alternative.")
+# The clinical practice must have been completed within this many years before the request.
+ADDITIONAL_CLINICAL_WITHIN_YEARS = DatedValues.constant(
+    2, ADDITIONAL_ATTEMPT, name="PLAB additional-attempt clinical practice: window before the request")
 
 # How long a PLAB 1 pass stays valid for passing PLAB 2, as in force on a given day. The GMC
 # extended it from two to three years for passes from 15 March 2018 (that is: the extension was

@@ -47,9 +47,23 @@ POLICY_RULES = (
                                             "additional attempt: {plab_record.missing}.")],
         text="Four attempts at {case.exam_name} have not passed. One more, final attempt can be applied for "
              "only at least 12 months after the fourth fail (here from {plab_record.wait_ends}) and with "
-             "either 12 months of clinical practice backed by structured reports or a postgraduate "
-             "qualification. Still missing: {plab_record.missing}. Until then no attempt is allowed.",
+             "either a postgraduate qualification or 12 months of full-time (or equivalent) direct patient "
+             "care with structured reports, completed in the 2 years before the request at an institution "
+             "the GMC can verify; observerships do not count. Still missing: {plab_record.missing}. Until "
+             "then no attempt is allowed.",
         source=policy.ADDITIONAL_ATTEMPT, priority=10,
+    ),
+    Rule(
+        id="plab.additional-attempt-evidence-window",
+        title="The clinical practice must be recent, full-time and not an observership",
+        when={"record": fact("plab.record", one_of("additional", ("waiting", "open")))},
+        text="The GMC counts clinical practice for the additional attempt only when it is full-time (or "
+             "equivalent) direct patient care with structured reports, completed in the 2 years before you "
+             "apply, at a verifiable institution; observerships do not count. The product sees only the "
+             "number of months you report, not when or how they were done: check yours against this "
+             "before applying."
+             + " For PLAB 2, the additional attempt can also need PLAB 1 again if its validity has lapsed.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=15,
     ),
     Rule(
         id="plab.additional-attempt-waiting",
@@ -169,7 +183,7 @@ ENGLISH_RULES = (
         id="plab.english.met",
         title="The GMC's English minimums are met in one sitting",
         when={"english": fact("plab.english", met=True)},
-        text="Your {plab_english.test} result meets the GMC's minimums in a single sitting "
+        text="Your most recent {plab_english.test} sitting meets the GMC's minimums on its own "
              "(IELTS: 7.5 overall and 7.0 in each skill; OET: grade B in each sub-test). It is valid until "
              "{plab_english.valid_until}.",
         source=policy.ENGLISH, priority=20,
@@ -202,6 +216,26 @@ ENGLISH_RULES = (
         text="An English test result must be under two years old on the PLAB 1 test date and when the GMC "
              "approves registration: yours runs out after {plab_english.valid_until}.",
         source=policy.ENGLISH, priority=25,
+    ),
+    Rule(
+        id="plab.english.most-recent-sitting",
+        title="The most recent sitting replaces an earlier pass",
+        when={"english": fact("plab.english", earlier_pass_replaced=True)},
+        text="Your {plab_english.test} sitting of {plab_english.replaced_pass} met the minimums, but the GMC's "
+             "criteria ask for the scores in your most recent sitting, and your sitting of {plab_english.latest} "
+             "does not meet them: the later result replaces the earlier pass. This reading rests on the GMC's "
+             "published criteria as mirrored in 2022-2024 (medium confidence): check the GMC's live page, or "
+             "send the earlier certificate only after confirming with the GMC that it is accepted.",
+        source=policy.MOST_RECENT, confidence="medium", priority=19,
+    ),
+    Rule(
+        id="plab.english.test-version",
+        title="Only IELTS Academic in person and OET Medicine count",
+        when={"english": fact("plab.english", met=True)},
+        text="The GMC accepts IELTS Academic taken in person (IELTS Indicator and IELTS Online were accepted "
+             "only for a time) and OET Medicine: General Training, online versions and other OET professions "
+             "do not count. Check that your certificate is one of these.",
+        source=policy.TEST_VERSIONS, confidence="medium-high", priority=21,
     ),
     Rule(
         id="plab.english.no-combining",

@@ -194,7 +194,7 @@ def test_additional_attempt_wait_from_leap_day(decide):
 
 
 @pytest.mark.parametrize("application, missing", [
-    ({"clinical_experience_months": 11}, "12 months of clinical practice (you report 11)"),
+    ({"clinical_experience_months": 11}, "12 months of full-time clinical practice in the last 2 years (you report 11)"),
     ({"clinical_experience_months": 0}, "or a postgraduate qualification"),
 ])
 def test_additional_attempt_says_what_is_missing(decide, application, missing):
@@ -210,6 +210,8 @@ def test_either_evidence_opens_the_additional_attempt(decide, application):
     verdict = decide(profile("plab1", fails(*FOUR), application=application), date(2027, 1, 1))
     assert verdict.decision == "retake_required"
     assert verdict.eligibility.can_retake and verdict.eligibility.attempts_left == 1
+    reason = next(r for r in verdict.reasons if r.rule == "plab.additional-attempt-evidence-window")
+    assert "2 years before you apply" in reason.text and "observerships do not count" in reason.text
 
 
 def test_pass_on_the_additional_attempt_is_final(decide):
@@ -281,7 +283,7 @@ def ielts(day: str, overall: float | None = 7.5, **skills: float) -> dict[str, A
     (ielts("2026-06-01"), True, "meets"),
     (ielts("2026-06-01", 8.0, listening=8.0, reading=8.0, writing=7.5, speaking=8.5), True, "exceeds"),
     (ielts("2026-06-01", writing=6.5), False, "short"),
-    (ielts("2026-06-01", 7.0), False, "short"),
+    (ielts("2026-06-01", 7.0, listening=7.0, reading=7.0, speaking=7.0), False, "short"),
     (ielts("2026-06-01", None), True, "meets"),
 ])
 def test_ielts_minimums(decide, attempt, passed, band):
@@ -338,9 +340,60 @@ def test_sittings_are_never_combined(decide):
     assert any("not combined" in note for note in verdict.notes)
 
 
-def test_earlier_valid_pass_still_counts_after_a_weaker_sitting(decide):
+def test_most_recent_sitting_replaces_an_earlier_pass(decide):
+    """GMC: the scores 'in your most recent sitting' (policies.md revised 2026-12-01; medium)."""
     verdict = decide(profile("ielts-academic", [ielts("2026-01-10"), ielts("2026-06-01", writing=6.5)]))
-    assert verdict.eligibility.passed and verdict.eligibility.deadline == date(2028, 1, 9)
+    assert not verdict.eligibility.passed and verdict.decision == "retake_required"
+    reason = next(r for r in verdict.reasons if r.rule == "plab.english.most-recent-sitting")
+    assert reason.confidence == "medium" and "medium confidence" in reason.text
+    assert "2026-01-10" in reason.text and "2026-06-01" in reason.text
+
+
+def test_a_later_passing_sitting_counts_and_an_incomplete_one_is_ignored(decide):
+    later = decide(profile("ielts-academic", [ielts("2026-01-10", writing=6.5), ielts("2026-06-01")]))
+    assert later.eligibility.passed and later.eligibility.deadline == date(2028, 5, 31)
+    incomplete = {"date": "2026-08-01", "result": "incomplete"}
+    kept = decide(profile("ielts-academic", [ielts("2026-06-01"), incomplete]))
+    assert kept.eligibility.passed and "plab.english.most-recent-sitting" not in fired(kept)
+
+
+def test_most_recent_oet_sitting_replaces_an_earlier_pass(decide):
+    good = {"date": "2026-01-10", "parts": dict.fromkeys(policy.OET_SUBTESTS, "B")}
+    weak = {"date": "2026-06-01", "parts": {**dict.fromkeys(policy.OET_SUBTESTS, "B"), "writing": "C+"}}
+    verdict = decide(profile("oet-medicine", [good, weak]))
+    assert not verdict.eligibility.passed and "plab.english.most-recent-sitting" in fired(verdict)
+
+
+@pytest.mark.parametrize("overall, skills", [
+    (7.5, (7.0, 7.0, 7.0, 7.0)),     # the issue's case: 7.5 with four 7.0s
+    (7.0, (7.0, 7.0, 7.5, 7.5)),     # mean 7.25 rounds up to 7.5
+    (7.5, (7.5, 8.0, 8.0, 8.0)),     # mean 7.875 -> 8.0
+    (8.0, (7.0, 7.5, 7.5, 7.5)),     # mean 7.375 -> 7.5
+])
+def test_overall_contradicting_the_skills_is_refused_naming_the_field(decide, overall, skills):
+    attempt = {"date": "2026-06-01", "score": overall, "parts": dict(zip(policy.IELTS_SKILLS, skills))}
+    with pytest.raises(ProfileError) as caught:
+        decide(profile("ielts-academic", [attempt]))
+    error = caught.value.errors[0]
+    assert error.field == "attempts[0].score" and "impossible" in error.message
+    assert str(ielts_overall(dict(zip(policy.IELTS_SKILLS, skills)))).rstrip("0").rstrip(".") in str(error.allowed)
+
+
+@pytest.mark.parametrize("overall, skills", [
+    (7.5, (7.0, 7.0, 7.5, 7.5)),     # .25 rounds up
+    (8.0, (7.5, 7.5, 8.0, 8.0)),     # .75 rounds up
+    (7.0, (7.0, 7.0, 7.0, 7.5)),     # .125 rounds down
+])
+def test_overall_consistent_with_the_skills_is_accepted(decide, overall, skills):
+    attempt = {"date": "2026-06-01", "score": overall, "parts": dict(zip(policy.IELTS_SKILLS, skills))}
+    verdict = decide(profile("ielts-academic", [attempt]))
+    assert verdict.score == overall
+
+
+def test_test_version_is_stated_when_the_bar_is_met(decide):
+    verdict = decide(profile("ielts-academic", [ielts("2026-06-01")]))
+    reason = next(r for r in verdict.reasons if r.rule == "plab.english.test-version")
+    assert "in person" in reason.text and reason.confidence == "medium-high"
 
 
 def test_ielts_full_flowchart_can_end_in_a_retake(decide):

@@ -46,6 +46,12 @@ context = st.fixed_dictionaries({
 })
 
 
+BASE_CTX = {"target": {"specialty": "internal-medicine", "setting": "any"}, "programs_accept_retakes": "unknown",
+            "evidence": "none", "months_to_application": None, "prep_months": 4,
+            "application": {"clinical_experience_months": 6, "postgraduate_qualification": False,
+                            "letters": "average", "research": "none"}}
+
+
 def build(exam: str, attempts: list[dict[str, Any]], ctx: dict[str, Any], country: str,
           predicted: float | None = None) -> dict[str, Any]:
     plan: dict[str, Any] = {"evidence": ctx["evidence"], "prep_months": ctx["prep_months"]}
@@ -159,14 +165,33 @@ HALF_BANDS = st.sampled_from([x / 2 for x in range(14, 19)])  # 7.0 .. 9.0
 
 
 @SETTINGS
-@given(low=st.sampled_from([7.5, 8.0, 8.5]), bump=st.sampled_from([0.5, 1.0, 1.5]),
+@given(bump=st.sampled_from([0.5, 1.0, 1.5]),
        skills=st.fixed_dictionaries({s: HALF_BANDS for s in ("listening", "reading", "writing", "speaking")}),
        predicted=st.sampled_from([7.5, 8.0, 8.5, 9.0]), ctx=context)
-def test_higher_ielts_never_turns_keep_into_retake(decide, low, bump, skills, predicted, ctx):
-    high = min(low + bump, 9.0)
-    decisions = [decide(build("ielts-academic", [{"date": "2026-06-01", "score": s, "parts": skills}], ctx, "GB",
-                              predicted), date(2026, 11, 25)).decision for s in (low, high)]
-    assert not (decisions[0] == "do_not_retake" and decisions[1] == "retake"), (low, high, decisions)
+def test_higher_ielts_never_turns_keep_into_retake(decide, bump, skills, predicted, ctx):
+    # The overall is worked out from the skills (a given overall must agree with them, or it is
+    # refused): the higher result has every skill raised by `bump`, capped at 9.
+    higher = {s: min(v + bump, 9.0) for s, v in skills.items()}
+    decisions = [decide(build("ielts-academic", [{"date": "2026-06-01", "parts": parts}], ctx, "GB",
+                              predicted), date(2026, 11, 25)).decision for parts in (skills, higher)]
+    assert not (decisions[0] == "do_not_retake" and decisions[1] == "retake"), (skills, higher, decisions)
+
+
+@SETTINGS
+@given(skills=st.fixed_dictionaries({s: st.sampled_from([x / 2 for x in range(0, 19)])
+                                     for s in ("listening", "reading", "writing", "speaking")}),
+       overall=st.sampled_from([x / 2 for x in range(0, 19)]))
+def test_ielts_overall_is_accepted_exactly_when_it_agrees_with_the_skills(decide, skills, overall):
+    from plugins.plab.english import ielts_overall
+    from core.errors import ProfileError
+    attempt = {"date": "2026-06-01", "score": overall, "parts": skills}
+    try:
+        verdict = decide(build("ielts-academic", [attempt], {**BASE_CTX}, "GB"), date(2026, 11, 25))
+    except ProfileError as caught:
+        assert overall != ielts_overall(skills)
+        assert caught.errors[0].field == "attempts[0].score"
+    else:
+        assert overall == ielts_overall(skills) and verdict.score == overall
 
 
 # --- Unconfirmed facts say so -------------------------------------------------------------------
