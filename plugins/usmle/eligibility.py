@@ -10,7 +10,7 @@ from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Eligibility, ExamSpec, JudgedAttempt
 from core.judging import band_for, first_pass, judge_attempts
 from core.model import Profile
-from plugins.usmle import across, policy
+from plugins.usmle import across, nrmp, policy
 
 
 def earliest_next_attempt(dates: list[date], as_of: date) -> date:
@@ -130,10 +130,10 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
                       "step_name": elsewhere.exam.name, "attempts": elsewhere.attempts, "limit": elsewhere.limit})
     if missing:
         facts.append({"t": "usmle.sequence-incomplete", "exam": exam.id, "missing": ", ".join(missing)})
-    mean = policy.MATCHED_IMG_MEAN_2013.get(profile.target.specialty)
-    if exam.id == "usmle-step2ck" and mean is not None and profile.target.country == "US":
-        facts.append({"t": "usmle.match-context", "specialty": profile.target.specialty, "mean": mean,
-                      "has_score": score is not None, "score": score if score is not None else 0})
+    if exam.id == "usmle-step2ck" and profile.target.country == "US":
+        context = nrmp.context_fact(profile.target.specialty, score)
+        if context is not None:
+            facts.append(context)
 
     return Assessment(
         exam=exam, attempts=judged, eligibility=eligibility, score=score, band=band, predicted_band=predicted,

@@ -22,9 +22,12 @@ STEP1_HISTORY = Source("USMLE 2022 performance data (the 194 to 196 increase); W
 STEP3_HISTORY = Source("USMLE announcements of the Step 3 minimum passing score (196 from 2016; 198 for exams "
                        "from 2020-01-01, announced 2019-12-09)", "https://www.usmle.org/announcements")
 SEED_BANDS = Source("Retake decision framework, section 1 (Step 2 CK score tiers for IMGs)", "seed/retake-decision-framework.txt")
-NRMP_2013 = Source("NRMP Charting Outcomes in the Match, 2013 (secondary summary): mean Step 2 CK of matched non-US IMGs", "https://www.nrmp.org/match-data-analytics/")
+PREDICTION_ERROR = Source("Practice-test predictions of Step 2 CK miss by about 7.7-7.8 points on average "
+                          "(PMC8368818)", "https://pmc.ncbi.nlm.nih.gov/articles/PMC8368818")
 
-LONG_STANDING = date(1900, 1, 1)  # "long-standing": in force before any date this product judges
+LONG_STANDING = date(1900, 1, 1)
+POLICIES_CHECKED = date(2026, 12, 1)  # last checked against usmle.org / ECFMG (policies.md revised 2026-12-01)
+POLICIES_URL = "https://www.usmle.org/bulletin-information"  # "long-standing": in force before any date this product judges
 
 RETAKE_EXCEPTION = (
     "The only exception: a state licensing board's time limit for completing the USMLE has expired, and "
@@ -99,29 +102,31 @@ STEP2CK_BANDS = (
     Band("usable", "220-235", 220, 235, rank=2, fits_up_to=50, source=SEED_BANDS, heuristic=True,
          note="Usable for primary care, IM and less competitive programs; does not make you stand out."),
     Band("usable-upper", "236-239", 236, 239, rank=2, fits_up_to=50, source=SEED_BANDS, heuristic=True,
-         note="The seed names no tier for 236-239. Placed with 220-235: it is at or above the 2013 "
-              "mean of matched non-US IMGs in internal medicine (236) but below 240, where the seed "
-              "says a score starts to help. A retake from here gains a tier only by crossing 240."),
+         note="The seed names no tier for 236-239. Placed with 220-235: it is below 240, where the seed "
+              "says a score starts to help, and below the 2026 median of matched non-US IMGs in most "
+              "specialties (NRMP). A retake from here gains a tier only by crossing 240."),
     Band("helps", "240 and up", 240, 300, rank=3, fits_up_to=80, source=SEED_BANDS, heuristic=True,
          note="Starts to help an IMG. No band alone opens ultra-competitive fields (index 95)."),
 )
 
 BIG_GAIN = 20.0  # seed: "a realistic path to 20+ point improvement (for USMLE-type exams)"
-SMALL_GAIN = 10.0  # seed: "a 5-10 point bump ... almost never worth the risk"
+# Step 2 CK has a published standard error of measurement of about 6 points (USMLE score
+# interpretation guidance; SD about 15, mean about 251 in 2026), and practice-test predictions miss
+# by about 7.7-7.8 points (PMC8368818). A predicted gain within about 2 SEM (~12 points) cannot be
+# told apart from noise: the sourced reading of the seed's "5-10 points is almost never worth it".
+STEP2CK_SEM = 6.0
+SMALL_GAIN = 2 * STEP2CK_SEM
 GAIN_SOURCE = Source("Retake decision framework, sections 2 and 5 (20+ points; 5-10 points)", "seed/retake-decision-framework.txt")
-
-# Mean Step 2 CK of matched non-US IMGs, 2013 Match: context only, and old.
-MATCHED_IMG_MEAN_2013 = {
-    "general-surgery": 240, "radiology": 238, "internal-medicine": 236, "neurology": 236,
-    "anesthesiology": 234, "emergency-medicine": 231, "pediatrics": 231, "pathology": 228,
-    "physical-medicine-rehabilitation": 225, "family-medicine": 219, "psychiatry": 219,
-}
+STEP2CK_GAIN_SOURCE = Source(
+    "Big gain: retake decision framework, section 2 (20+ points). Small gain: within about 2 standard errors "
+    "of measurement (SEM about 6 points, so ~12), USMLE Score Interpretation Guidelines; practice-test "
+    "predictions miss by about 7.7-7.8 points (PMC8368818)", INTERPRETATION.url)
 
 COMMON = dict(
     country="US", authority="USMLE (FSMB and NBME); ECFMG for IMGs",
     retake_after_pass="never", retake_after_pass_source=SCORES_FAQ,
     attempt_limit=ATTEMPTS, retakes_common=False, all_attempts_reported=True,
-    gain_source=GAIN_SOURCE,
+    gain_source=GAIN_SOURCE, policies_checked=POLICIES_CHECKED, policies_url=POLICIES_URL,
 )
 
 EXAMS = (
@@ -135,7 +140,7 @@ EXAMS = (
         id="usmle-step2ck", name="USMLE Step 2 CK", sources=(SCORES_FAQ, ATTEMPT_LIMIT, ECFMG_BOOKLET, STEP2_HISTORY),
         scale=SCALE_3DIGIT, pass_mark=STEP2CK_PASS,
         bands=DatedValues.constant(STEP2CK_BANDS, SEED_BANDS, name="Step 2 CK bands"),
-        big_gain=BIG_GAIN, small_gain=SMALL_GAIN, **COMMON,
+        big_gain=BIG_GAIN, small_gain=SMALL_GAIN, **{**COMMON, "gain_source": STEP2CK_GAIN_SOURCE},
     ),
     ExamSpec(
         id="usmle-step3", name="USMLE Step 3",

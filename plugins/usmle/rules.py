@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from core.rules import Rule, decision, fact, gte, red_flag
-from plugins.usmle import policy
+from core.dated import Source
+from core.rules import Rule, decision, fact, gt, gte, lte, red_flag, same
+from plugins.usmle import nrmp, policy
 
 USMLE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
 
@@ -40,6 +41,15 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
 
 
 RULES = (
+    Rule(
+        id="usmle.policy-may-have-changed",
+        title="USMLE policies were last checked more than 12 months ago",
+        when={"freshness": fact("freshness", stale=True), "case": fact("case", plugin="usmle")},
+        text="This verdict is for a day more than 12 months after the USMLE policies it uses were last "
+             "checked against usmle.org and the ECFMG ({freshness.checked}): the policy may have changed since. Check "
+             "{freshness.where} before acting on it.",
+        source=Source("USMLE Bulletin of Information (re-check the policies here)", policy.POLICIES_URL), priority=5, effective_note="freshness check",
+    ),
     Rule(
         id="usmle.no-repeat-after-pass",
         title="A passed USMLE Step cannot be retaken",
@@ -138,12 +148,40 @@ RULES = (
         source=policy.STEP1_PF, effective=policy.STEP1_PASS_FAIL_FROM, priority=85,
     ),
     Rule(
-        id="usmle.context.matched-img-mean",
-        title="How matched IMGs scored (old data)",
-        when={"context": fact("usmle.match-context", has_score=True)},
-        text="Context only, from old data: in the 2013 Match, matched non-US IMGs in "
-             "{target.specialty_name} averaged {usmle_match_context.mean} on Step 2 CK "
-             "(your score: {usmle_match_context.score:g}).",
-        source=policy.NRMP_2013, confidence="medium", priority=86, effective_note="2013 Match data",
+        id="usmle.context.nrmp-step2ck",
+        title="How non-US IMGs who matched and did not match scored (NRMP 2026)",
+        when={"context": fact("usmle.nrmp", has_score=True, same_medians=False)},
+        text="Context, not a prediction: in the {usmle_nrmp.year} Main Residency Match, non-US IMGs who "
+             "preferred {usmle_nrmp.specialty} and matched had a median Step 2 CK of "
+             "{usmle_nrmp.matched_median} (middle half {usmle_nrmp.matched_iqr}); those who did not match, "
+             "{usmle_nrmp.unmatched_median} ({usmle_nrmp.unmatched_iqr}). {usmle_nrmp.matched} of "
+             "{usmle_nrmp.preferring} matched. Your score: {usmle_nrmp.score:g}. NRMP says these figures are "
+             "not designed to predict who matches; they were transcribed from a public extraction of the "
+             "report and are held with medium confidence until checked against its pages.",
+        source=nrmp.SOURCE, confidence=nrmp.CONFIDENCE, priority=86, effective_note="2026 Match data",
+    ),
+    Rule(
+        id="usmle.context.nrmp-step2ck-no-separation",
+        title="Step 2 CK does not separate who matches in this specialty (NRMP 2026)",
+        when={"context": fact("usmle.nrmp", has_score=True, same_medians=True)},
+        text="Context, not a prediction: in the {usmle_nrmp.year} Main Residency Match, non-US IMGs who "
+             "preferred {usmle_nrmp.specialty} had about the same median Step 2 CK whether they matched "
+             "({usmle_nrmp.matched_median}, middle half {usmle_nrmp.matched_iqr}) or not "
+             "({usmle_nrmp.unmatched_median}, {usmle_nrmp.unmatched_iqr}). A higher Step 2 CK does not "
+             "separate who matches there: the rest of the application does. Your score: "
+             "{usmle_nrmp.score:g}. Figures transcribed from a public extraction of the report (medium "
+             "confidence until checked against its pages).",
+        source=nrmp.SOURCE, confidence=nrmp.CONFIDENCE, priority=86, effective_note="2026 Match data",
+    ),
+    Rule(
+        id="usmle.gain-within-noise",
+        title="A predicted Step 2 CK gain within measurement noise",
+        when={"case": fact("case", exam="usmle-step2ck", passed=True),
+              "plan": fact("plan", gt("gain", 0), lte("gain", same("small_gain")), has_prediction=True)},
+        text="A predicted gain of {plan.gain:g} points is within about two standard errors of measurement of "
+             "Step 2 CK (the SEM is about 6 points, so about {plan.small_gain:g}): a difference that size "
+             "cannot be told apart from noise, and practice-test predictions themselves miss by about "
+             "7.7-7.8 points on average.",
+        source=policy.STEP2CK_GAIN_SOURCE, priority=80, effective_note="no policy date",
     ),
 ) + tuple(rule for exam_id, source in STANDARD_SOURCES.items() for rule in _standard_rules(exam_id, source))

@@ -241,7 +241,92 @@ def test_whole_scores_only(decide):
         decide(profile("usmle-step2ck", [{"date": "2025-09-14", "score": 221.5}]))
 
 
-def test_matched_img_context_for_us_targets(decide):
+# --- NRMP 2026 context, measurement noise, freshness --------------------------------------------
+
+def test_internal_medicine_quotes_the_2026_nrmp_medians(decide):
     verdict = decide(profile("usmle-step2ck", [{"date": "2025-09-14", "score": 221}]))
-    reason = next(r for r in verdict.reasons if r.rule == "usmle.context.matched-img-mean")
-    assert "2013 Match" in reason.text and reason.confidence == "medium"
+    reason = next(r for r in verdict.reasons if r.rule == "usmle.context.nrmp-step2ck")
+    assert "2026 Main Residency Match" in reason.text and "Internal Medicine" in reason.text
+    assert "251 (middle half 240-259)" in reason.text and "243 (233-253)" in reason.text
+    assert "3,392 of 6,992 matched" in reason.text and "not designed to predict" in reason.text
+    assert reason.confidence == "medium" and "nrmp.org" in reason.source
+    assert "%" not in reason.text and "chance" not in reason.text.lower()   # context, never a probability
+    assert "usmle.context.nrmp-step2ck-no-separation" not in fired(verdict)
+
+
+@pytest.mark.parametrize("specialty", ["family-medicine", "radiology"])
+def test_equal_medians_say_a_higher_score_does_not_separate(decide, specialty):
+    data = profile("usmle-step2ck", [{"date": "2025-09-14", "score": 228}])
+    data["target"]["specialty"] = specialty
+    verdict = decide(data)
+    reason = next(r for r in verdict.reasons if r.rule == "usmle.context.nrmp-step2ck-no-separation")
+    assert "does not separate who matches" in reason.text
+    assert "usmle.context.nrmp-step2ck" not in fired(verdict)
+
+
+def test_nrmp_context_only_for_us_step2ck_targets_with_a_row(decide):
+    uk = profile("usmle-step2ck", [{"date": "2025-09-14", "score": 221}])
+    uk["target"] = {"country": "GB", "specialty": "internal-medicine"}
+    derm = profile("usmle-step2ck", [{"date": "2025-09-14", "score": 221}])
+    derm["target"]["specialty"] = "dermatology"
+    step3 = profile("usmle-step3", [{"date": "2025-09-14", "score": 221}])
+    for data in (uk, derm, step3):
+        assert not any(r.rule.startswith("usmle.context.nrmp") for r in decide(data).reasons)
+
+
+def test_nrmp_data_file_loads_from_the_package_and_ids_match_retake_specialties(pipeline):
+    from plugins.usmle import nrmp
+    rows = nrmp.outcomes()
+    assert rows["Internal Medicine"].matched_median == 251 and rows["All specialties"].unmatched_median == 242
+    assert len(rows) == 12
+    us_ids = set(pipeline.registry.specialties("US"))
+    ids = {row.specialty_id for row in rows.values() if row.specialty_id and row.specialty_id != "all-specialties"}
+    assert ids <= us_ids, ids - us_ids
+    assert ids == {"internal-medicine", "family-medicine", "pediatrics", "psychiatry", "anesthesiology",
+                   "general-surgery", "radiology"}
+    # rows kept as data without a target id: the note names them
+    assert {r.nrmp_specialty for r in rows.values() if not r.specialty_id} == {
+        "Neurology", "Pathology", "Emergency Medicine", "Obstetrics and Gynecology"}
+    same = {r.nrmp_specialty for r in rows.values() if r.medians_about_equal}
+    assert same == {"Family Medicine", "Radiology-Diagnostic"}
+
+
+def test_nrmp_parse_reads_blank_cells_as_unknown():
+    from plugins.usmle import nrmp
+    text = ("# header\nspecialty_id,nrmp_specialty,matched_median,matched_q1,matched_q3,unmatched_median,"
+            "unmatched_q1,unmatched_q3,preferring,matched\nx,X,250,,,249,,,,\n")
+    row = nrmp.parse(text)["X"]
+    assert row.matched_q1 is None and row.preferring is None and row.medians_about_equal
+
+
+def gain_profile(score: int, predicted: int) -> dict[str, Any]:
+    return profile("usmle-step2ck", [{"date": "2025-09-14", "score": score}],
+                   plan={"predicted_score": predicted, "evidence": "practice-exams", "months_to_application": 12})
+
+
+@pytest.mark.parametrize("gain, noise", [(1, True), (11, True), (12, True), (13, False), (20, False)])
+def test_step2ck_gain_within_two_sem_is_noise(decide, gain, noise):
+    verdict = decide(gain_profile(225, 225 + gain))
+    assert ("usmle.gain-within-noise" in fired(verdict)) is noise
+    assert ("small-gain" in {f.id for f in verdict.red_flags}) is noise
+    if noise:
+        reason = next(r for r in verdict.reasons if r.rule == "usmle.gain-within-noise")
+        assert "two standard errors of measurement" in reason.text and "about 12" in reason.text
+        assert "7.7-7.8" in reason.text and "PMC8368818" in reason.source_title
+
+
+def test_step2ck_gain_source_cites_the_sem_and_the_study(pipeline):
+    exam = pipeline.registry.exam("usmle-step2ck")
+    assert exam.small_gain == 12 and "PMC8368818" in exam.gain_source.title
+    assert "Score Interpretation" in exam.gain_source.title
+
+
+@pytest.mark.parametrize("as_of, stale", [
+    (date(2027, 11, 30), False), (date(2027, 12, 1), False), (date(2027, 12, 2), True),
+])
+def test_policy_may_have_changed_after_12_months(decide, as_of, stale):
+    verdict = decide(profile("usmle-step2ck", [{"date": "2025-09-14", "score": 221}]), as_of)
+    assert ("usmle.policy-may-have-changed" in fired(verdict)) is stale
+    if stale:
+        reason = next(r for r in verdict.reasons if r.rule == "usmle.policy-may-have-changed")
+        assert "2026-12-01" in reason.text and "usmle.org" in reason.text
