@@ -126,7 +126,7 @@ COMMON = dict(
     country="US", authority="USMLE (FSMB and NBME); ECFMG for IMGs",
     retake_after_pass="never", retake_after_pass_source=SCORES_FAQ,
     attempt_limit=ATTEMPTS, retakes_common=False, all_attempts_reported=True,
-    gain_source=GAIN_SOURCE, policies_checked=POLICIES_CHECKED, policies_url=POLICIES_URL,
+    gain_source=GAIN_SOURCE,
 )
 
 EXAMS = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.dated import Source
 from core.rules import Rule, decision, fact, gt, gte, lte, red_flag, same
 from plugins.usmle import nrmp, policy
 
@@ -41,15 +40,6 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
 
 
 RULES = (
-    Rule(
-        id="usmle.policy-may-have-changed",
-        title="USMLE policies were last checked more than 12 months ago",
-        when={"freshness": fact("freshness", stale=True), "case": fact("case", plugin="usmle")},
-        text="This verdict is for a day more than 12 months after the USMLE policies it uses were last "
-             "checked against usmle.org and the ECFMG ({freshness.checked}): the policy may have changed since. Check "
-             "{freshness.where} before acting on it.",
-        source=Source("USMLE Bulletin of Information (re-check the policies here)", policy.POLICIES_URL), priority=5, effective_note="freshness check",
-    ),
     Rule(
         id="usmle.no-repeat-after-pass",
         title="A passed USMLE Step cannot be retaken",

@@ -308,7 +308,6 @@ def gain_profile(score: int, predicted: int) -> dict[str, Any]:
 def test_step2ck_gain_within_two_sem_is_noise(decide, gain, noise):
     verdict = decide(gain_profile(225, 225 + gain))
     assert ("usmle.gain-within-noise" in fired(verdict)) is noise
-    assert ("small-gain" in {f.id for f in verdict.red_flags}) is noise
     if noise:
         reason = next(r for r in verdict.reasons if r.rule == "usmle.gain-within-noise")
         assert "two standard errors of measurement" in reason.text and "about 12" in reason.text
@@ -319,14 +318,3 @@ def test_step2ck_gain_source_cites_the_sem_and_the_study(pipeline):
     exam = pipeline.registry.exam("usmle-step2ck")
     assert exam.small_gain == 12 and "PMC8368818" in exam.gain_source.title
     assert "Score Interpretation" in exam.gain_source.title
-
-
-@pytest.mark.parametrize("as_of, stale", [
-    (date(2027, 11, 30), False), (date(2027, 12, 1), False), (date(2027, 12, 2), True),
-])
-def test_policy_may_have_changed_after_12_months(decide, as_of, stale):
-    verdict = decide(profile("usmle-step2ck", [{"date": "2025-09-14", "score": 221}]), as_of)
-    assert ("usmle.policy-may-have-changed" in fired(verdict)) is stale
-    if stale:
-        reason = next(r for r in verdict.reasons if r.rule == "usmle.policy-may-have-changed")
-        assert "2026-12-01" in reason.text and "usmle.org" in reason.text
