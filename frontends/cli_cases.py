@@ -112,6 +112,21 @@ def _print_rows(title: str, rows: list[dict[str, Any]]) -> None:
 # --- add, update, remove ------------------------------------------------------------------------
 
 
+def _save_case(save, name: str, profile: str, as_of: Optional[str], as_json: bool, db: Optional[str],
+               message) -> None:
+    """The one path `add` and `update` share: read the profile, judge and store it, report the row."""
+    _json_errors(as_json)
+    day = _parse_day(as_of)
+    with _handled(as_json):
+        data = _read_profile(profile)
+    pipeline = _pipeline()
+    with _book(db) as store:
+        with _handled(as_json):
+            case = save(store, name, data, day, pipeline)
+        row = _summary_row(store.summary(case.name))
+    _done(row, as_json, message(case, store))
+
+
 @cases_app.command("add")
 def add(
     name: str = typer.Argument(..., help="A name for the case (e.g. the candidate's initials and exam)."),
@@ -123,16 +138,8 @@ def add(
     """Save a profile as a new case, with its verdict as the first entry of its history."""
     from core.cases import add_case
 
-    _json_errors(as_json)
-    day = _parse_day(as_of)
-    with _handled(as_json):
-        data = _read_profile(profile)
-    pipeline = _pipeline()
-    with _book(db) as store:
-        with _handled(as_json):
-            case = add_case(store, name, data, day, pipeline)
-        row = _summary_row(store.summary(case.name))
-    _done(row, as_json, f"saved case {case.name!r} in {store.path}")
+    _save_case(add_case, name, profile, as_of, as_json, db,
+               lambda case, store: f"saved case {case.name!r} in {store.path}")
 
 
 @cases_app.command("update")
@@ -146,16 +153,8 @@ def update(
     """Replace a case's profile; its new verdict joins the history (earlier verdicts are kept)."""
     from core.cases import update_case
 
-    _json_errors(as_json)
-    day = _parse_day(as_of)
-    with _handled(as_json):
-        data = _read_profile(profile)
-    pipeline = _pipeline()
-    with _book(db) as store:
-        with _handled(as_json):
-            case = update_case(store, name, data, day, pipeline)
-        row = _summary_row(store.summary(case.name))
-    _done(row, as_json, f"updated case {case.name!r} (revision {case.revision})")
+    _save_case(update_case, name, profile, as_of, as_json, db,
+               lambda case, store: f"updated case {case.name!r} (revision {case.revision})")
 
 
 def _done(row: dict[str, Any], as_json: bool, message: str) -> None:
