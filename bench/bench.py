@@ -55,7 +55,7 @@ def rss_mb(field: str = "VmRSS") -> float:
 def flowchart_inputs(pipeline: Any, profile: dict[str, Any]) -> dict[str, Any]:
     """The values the seed's flowchart looks at, taken from the facts core builds for the case."""
     from core.facts import build_facts
-    from core.model import parse_profile
+    from core.profile import parse_profile
 
     parsed = parse_profile(profile)
     registry = pipeline.registry

@@ -3,12 +3,12 @@
 Plugin authors need one import: `from core import hookimpl, ExamSpec, Rule, ...`.
 """
 
-from core.context import Specialty
-from core.dated import Dated, DatedValues, Source
+from core.specialty_index import Specialty
+from core.dated_values import Dated, DatedValues, Source
 from core.errors import FieldError, PluginError, ProfileError, RetakeError
 from core.exams import Assessment, Band, Deadline, Eligibility, ExamSpec, JudgedAttempt, Scale
 from core.hookspecs import hookimpl
-from core.model import Profile, parse_profile
+from core.profile import Profile, parse_profile
 from core.overrides import Override
 from core.pipeline import Pipeline, default_pipeline, evaluate
 from core.rules import ANY_EXAM, Priority, Rule

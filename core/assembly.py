@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.dated import Source
+from core.dated_values import Source
 from core.engine import Firing
 from core.errors import EngineError
 from core.exams import Assessment, Band
-from core.model import Profile
+from core.profile import Profile
 from core.rendering import fact_views, render
 from core.rules import Rule
 from core.facts import unknown_application_fields

@@ -5,10 +5,10 @@ Contract (ARCHITECTURE.md, revised 2026-12): shared `target`, `application` and 
 to sit) with optionally its own `plan` and `programs_accept_retakes`.
 
 The one-exam form (`exam` + `attempts` + `plan` + `programs_accept_retakes`) stays valid and means a
-one-entry `exams`; it is parsed by `core.model.parse_profile` exactly as before, so its errors are
+one-entry `exams`; it is parsed by `core.profile.parse_profile` exactly as before, so its errors are
 unchanged.
 
-Plugins and rules still judge one exam at a time through `core.model.Profile`: `Candidate.profile`
+Plugins and rules still judge one exam at a time through `core.profile.Profile`: `Candidate.profile`
 gives that per-exam view (the exam's own attempts, plan and stance, the shared target, application
 and exceptions). Each view is validated as a Profile, so every Profile check applies to every exam;
 errors are renamed to the candidate's paths (`exams.plab1.attempts[0].date`).
@@ -21,7 +21,7 @@ from typing import Any, Mapping, Optional
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from core.errors import FieldError, ProfileError
-from core.model import (
+from core.profile import (
     Application, Attempt, Exceptions, Plan, Profile, Stance, Target, _friendly, _Strict, _yes_no, parse_profile,
 )
 

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 from core.candidate import Candidate, _renamed, parse_candidate
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment
-from core.model import Profile
+from core.profile import Profile
 from core.timeline import Event, build_timeline
 from core.verdict import Verdict
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from core.dated import Dated, DatedValues, NotInForce, Source
+from core.dated_values import Dated, DatedValues, NotInForce, Source
 from core.vocabulary import ATTEMPT_RESULTS  # noqa: F401 - re-exported: plugins read it here
 
 RetakeAfterPass = Literal["never", "allowed", "unconfirmed"]

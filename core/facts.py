@@ -28,11 +28,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.context import SETTING_BUMP, Specialty, tier_of
-from core.dates import months_until
+from core.specialty_index import SETTING_BUMP, Specialty, tier_of
+from core.calendar_math import months_until
 from core.engine import clock_fact
 from core.exams import Assessment, Band
-from core.model import Profile
+from core.profile import Profile
 from core.vocabulary import plural, terms_for
 
 NO_GAIN_MEASURE = 1e9

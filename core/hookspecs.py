@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Callable
 from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:  # pragma: no cover - imports for the type hints only
-    from core.context import Specialty
+    from core.specialty_index import Specialty
     from core.exams import Assessment, ExamSpec
     from core.candidate import Candidate
-    from core.model import Profile
+    from core.profile import Profile
     from core.rules import Rule
 
 PROJECT = "retake"

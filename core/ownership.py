@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from core.context import Specialty
+from core.specialty_index import Specialty
 from core.exams import ExamSpec
 from core.rules import ANY_EXAM, Rule
 

@@ -1,6 +1,6 @@
 """The verdict pipeline, in four steps, each in its own module:
 
-1. validate  (`core.model.parse_profile`, then `core.validation.check_profile`: the exam and the day)
+1. validate  (`core.profile.parse_profile`, then `core.validation.check_profile`: the exam and the day)
 2. assess    (the exam's plugin, through `Registry.assess`; then `core.facts.build_facts`)
 3. run rules (`core.rulebase`: framework + plugin rules compiled once into durable_rules)
 4. assemble  (`core.assembly.VerdictAssembler`: fired rules -> Verdict)
@@ -19,7 +19,7 @@ from core.assembly import VerdictAssembler
 from core.candidate import Candidate
 from core.exams import Assessment
 from core.facts import build_facts
-from core.model import Profile, parse_profile
+from core.profile import Profile, parse_profile
 from core.overrides import shape
 from core.plugins import Registry, build_registry
 from core.rulebase import compile_rulebase

@@ -28,11 +28,11 @@ import pluggy
 
 from core import hookspecs
 from core.candidate import Candidate
-from core.context import DEFAULT_SPECIALTIES, Specialty
+from core.specialty_index import DEFAULT_SPECIALTIES, Specialty
 from core.errors import PluginError, ProfileError
 from core.exams import Assessment, ExamSpec
 from core.guests import guest_call, guest_call_here
-from core.model import Profile
+from core.profile import Profile
 from core.ownership import BUILT_IN_DISTRIBUTION, Contribution, Ownership, check_contribution
 from core.rules import Rule
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from core.dated import CONFIDENCE_LEVELS, Source
+from core.dated_values import CONFIDENCE_LEVELS, Source
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 CONCLUSION_TYPES = ("answer", "outcome", "decision", "red_flag", "action", "note", "headline")

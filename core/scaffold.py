@@ -18,7 +18,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from string import Template
 
-from core.model import COUNTRY_ALIASES
+from core.profile import COUNTRY_ALIASES
 from core.plugins import ENTRY_POINT_GROUP
 
 PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

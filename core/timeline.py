@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, Iterable, Optional
 
 from core.exams import Assessment, Deadline
-from core.model import Profile
+from core.profile import Profile
 
 KINDS = ("sitting", "result", "earliest_retake", "window_opens", "deadline", "validity_end")
 # Kinds a person puts in a calendar (`retake timeline --ics`): the limits, not their own history.

@@ -1,6 +1,6 @@
 """Checks a profile must pass before it is judged: the ones that need the exam and the day.
 
-The profile model (`core.model`) checks what a profile says on its own; these check it against
+The profile model (`core.profile`) checks what a profile says on its own; these check it against
 the exam's dated scales and delivery dates and against the as-of day. Every problem is collected,
 so one ProfileError names every bad field at once.
 """
@@ -11,7 +11,7 @@ from datetime import date
 
 from core.errors import FieldError, ProfileError
 from core.exams import ExamSpec
-from core.model import Profile
+from core.profile import Profile
 
 
 def check_profile(exam: ExamSpec, profile: Profile, as_of: date) -> None:

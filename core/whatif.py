@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
 
-from core.context import SETTING_BUMP
+from core.specialty_index import SETTING_BUMP
 from core.errors import RetakeError
-from core.model import Profile, parse_profile
+from core.profile import Profile, parse_profile
 from core.pipeline import Pipeline, default_pipeline
 from core.verdict import Verdict
 from core.vocabulary import DECISION_TEXT, OUTCOME_ORDER, OUTCOME_TEXT, RETAKE_END, SETTINGS

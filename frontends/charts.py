@@ -17,10 +17,10 @@ from typing import Any, Iterable, Sequence
 import altair as alt
 import pandas as pd
 
-from core.context import SETTING_BUMP, Specialty
-from core.dated import NotInForce
+from core.specialty_index import SETTING_BUMP, Specialty
+from core.dated_values import NotInForce
 from core.exams import ExamSpec
-from core.model import Profile
+from core.profile import Profile
 from core.verdict import OUTCOME_NODE, QUESTION_NODE, Verdict
 
 # Node letters as in the seed's flowchart (A is the start).

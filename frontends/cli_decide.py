@@ -125,7 +125,7 @@ def decide(
         else:
             _fail(_needs_message())
 
-        from core.model import parse_profile
+        from core.profile import parse_profile
         from core.pipeline import default_pipeline
 
         pipeline = default_pipeline()

@@ -74,7 +74,7 @@ def specialties(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list on stdout."),
 ) -> None:
     """List target specialties with their competitiveness for IMGs (0-100, higher is harder)."""
-    from core.context import tier_of
+    from core.specialty_index import tier_of
     from core.vocabulary import country_code
 
     _json_errors(as_json)

@@ -19,7 +19,7 @@ import streamlit as st
 from core import examples
 from core.errors import FieldError, PluginError, ProfileError, RetakeError
 from core.loading import parse_text
-from core.model import parse_profile
+from core.profile import parse_profile
 from core.loading import MAX_PROFILE_BYTES
 from frontends import cases_page, form, panels, tools
 from frontends.session import get_pipeline, plain

@@ -15,7 +15,7 @@ import pandas as pd
 import yaml
 
 from core.exams import ATTEMPT_RESULTS, ExamSpec
-from core.model import Profile
+from core.profile import Profile
 
 # Widget keys holding one profile field each (dotted contract path -> session-state key).
 FIELD_KEYS = {

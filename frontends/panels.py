@@ -15,7 +15,7 @@ import streamlit as st
 
 from core.errors import FieldError
 from core.exams import ExamSpec
-from core.model import Profile
+from core.profile import Profile
 from core.plugins import Registry
 from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from frontends import charts, form, verdict_view

@@ -16,7 +16,7 @@ import streamlit as st
 
 from core.errors import FieldError, ProfileError, RetakeError
 from core.loading import parse_text
-from core.model import Profile, parse_profile
+from core.profile import Profile, parse_profile
 from core.pipeline import Pipeline
 from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from core.whatif import apply_fields, smallest_changes

@@ -26,10 +26,10 @@ spreadsheet row N + 1) and the line number for JSON Lines. Reading streams (`ope
 line that cannot be read is that row's error (see `core.batch.reading`).
 
 Layout: `schema` (formats, the CSV columns and where each goes in a profile), `reading`,
-`judging` and `writing`; every public name is importable from `core.batch` itself.
+`row_verdicts` and `writing`; every public name is importable from `core.batch` itself.
 """
 
-from core.batch.judging import BatchStats, judge_row, judge_rows
+from core.batch.row_verdicts import BatchStats, judge_row, judge_rows
 from core.batch.parallel import default_jobs, judge_rows_parallel
 from core.batch.reading import MAX_BATCH_BYTES, CountingReader, Row, open_rows, profile_rows
 from core.batch.schema import (

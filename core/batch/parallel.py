@@ -25,7 +25,7 @@ from datetime import date
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
-from core.batch.judging import BatchStats, _empty_record, count, judge_row_records, judge_rows
+from core.batch.row_verdicts import BatchStats, _empty_record, count, judge_row_records, judge_rows
 from core.batch.reading import Row
 from core.batch.schema import Format
 from core.errors import ProfileError

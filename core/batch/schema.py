@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from core.model import Application, Attempt, Exceptions, Plan, Target
+from core.profile import Application, Attempt, Exceptions, Plan, Target
 
 Format = Literal["csv", "jsonl"]
 

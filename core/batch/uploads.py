@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.batch.judging import BatchStats, judge_rows
+from core.batch.row_verdicts import BatchStats, judge_rows
 from core.batch.reading import profile_rows
 from core.batch.schema import Format, detect_format
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +81,21 @@ def current_umask() -> int:
     return mask
 
 
+_HELD_SIGNALS = {getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n)}
+
+
+def _hold_signals() -> set[int] | None:
+    """Hold SIGTERM/SIGHUP/SIGINT back (the old mask is returned); None where the platform cannot."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+
+
+def _release_signals(before: set[int] | None) -> None:
+    if before is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 @contextmanager
 def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     """A text file that appears at `path` only when the block finishes without an exception.
@@ -91,8 +107,15 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    # A signal landing between the file's creation and mkstemp's return would leave a `.part` file
+    # nobody knows the name of (seen under load): signals wait until `temp` is known and we are
+    # inside the block whose cleanup removes it.
+    temp: str | None = None
+    before = _hold_signals()
     try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+        _release_signals(before)
+        before = None
         # errors="backslashreplace": text that is not valid Unicode (a lone surrogate) cannot stop
         # the writer half-way; readers refuse such rows, this is the last line of defence.
         with os.fdopen(fd, "w", encoding="utf-8", newline="", errors="backslashreplace") as fh:
@@ -106,8 +129,10 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        _release_signals(before)
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
         raise

@@ -7,13 +7,13 @@
 
 Layout: `store` (the CaseStore protocol every back end implements, and the records it holds),
 `sqlite_store` (the default back end), `migrations` (versioned schema), `paths` (where the file
-lives), `judging` (a stored profile -> verdict record), `diff` (two verdicts -> what changed),
+lives), `verdict_records` (a stored profile -> verdict record), `diff` (two verdicts -> what changed),
 `recheck` and `importing` (whole-book operations built on the protocol only).
 Nothing here opens a network connection: cases stay in one local file.
 """
 
 from core.cases.diff import CaseChange, FieldChange, diff_verdicts
-from core.cases.judging import judge_profile, stored_profile
+from core.cases.verdict_records import judge_profile, stored_profile
 from core.cases.operations import add_case, update_case
 from core.cases.paths import DB_ENV, default_db_path
 from core.cases.recheck import RecheckReport, recheck

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Optional
 
-from core.cases.judging import per_exam
+from core.cases.verdict_records import per_exam
 
 
 @dataclass(frozen=True)

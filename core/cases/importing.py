@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterator, Optional
 
-from core.cases.judging import judge_profile, stored_profile
+from core.cases.verdict_records import judge_profile, stored_profile
 from core.cases.operations import check_name
 from core.cases.recheck import _describe
 from core.cases.store import CaseError, CaseStore, NewCase
@@ -90,7 +90,7 @@ def import_rows(store: CaseStore, data: bytes | str, fmt: str, as_of: date, *, s
                 progress: Optional[Callable[[int], None]] = None) -> ImportReport:
     """Judge and store every row. Raises ProfileError (field IN) when the file cannot be read at all."""
     from core.batch import profile_rows
-    from core.batch.judging import _describe as describe_row  # CSV rows name their column, as in `retake batch`
+    from core.batch.row_verdicts import _describe as describe_row  # CSV rows name their column, as in `retake batch`
     from core.batch.reading import _decode
 
     if pipeline is None:

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date
 from typing import Any, Mapping
 
-from core.cases.judging import judge_profile, stored_profile
+from core.cases.verdict_records import judge_profile, stored_profile
 from core.cases.store import Case, CaseError, CaseStore
 
 MAX_NAME = 120

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Callable, Optional
 
 from core.cases.diff import CaseChange, diff_verdicts
-from core.cases.judging import judge_profile
+from core.cases.verdict_records import judge_profile
 from core.cases.store import Case, CaseStore, VerdictRecord
 from core.errors import ProfileError, RetakeError
 

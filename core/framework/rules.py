@@ -18,7 +18,7 @@ for good news such as a score that already fits).
 
 from __future__ import annotations
 
-from core.dated import Source
+from core.dated_values import Source
 from core.rules import (
     Rule, action, answer, decision, fact, gt, gte, lt, lte, ne, one_of, outcome, red_flag, ref, same,
 )

@@ -31,7 +31,7 @@ import pluggy
 
 import core.pipeline as _pipeline_module
 from core import hookspecs
-from core.context import Specialty
+from core.specialty_index import Specialty
 from core.errors import PluginError
 from core.exams import ExamSpec
 from core.pipeline import Pipeline

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
-from core.context import Specialty
-from core.dated import CONFIDENCE_LEVELS, Dated, DatedValues, Source
+from core.specialty_index import Specialty
+from core.dated_values import CONFIDENCE_LEVELS, Dated, DatedValues, Source
 from core.exams import Band, ExamSpec, Scale
 from core.plugins import EXAM_ID
 from core.rules import CONCLUSION_TYPES, Rule
@@ -63,7 +63,7 @@ def check_exam_specs(exams: Sequence[ExamSpec]) -> list[str]:
             problems.append(f"{where}: pass_mark_per_sitting needs a scale for the scores")
         for field_name, history in _histories(exam):
             if not isinstance(history, DatedValues):
-                problems.append(f"{where}: {field_name} must be a DatedValues (see core.dated)")
+                problems.append(f"{where}: {field_name} must be a DatedValues (see core.dated_values)")
         if exam.bands is not None and exam.scale is None and isinstance(exam.bands, DatedValues):
             if any(b.basis == "score" for entry in exam.bands.entries for b in entry.value):
                 problems.append(f"{where}: bands on the score need a scale; use basis='margin' for margins "

@@ -11,8 +11,8 @@ import string
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
-from core.context import Specialty
-from core.dated import Source
+from core.specialty_index import Specialty
+from core.dated_values import Source
 from core.errors import EngineError
 from core.exams import Band, ExamSpec
 from core.rules import Rule, action, answer, decision, note, outcome, red_flag
@@ -34,7 +34,7 @@ def core_fact_fields() -> dict[str, set[str]]:
 def _build_core_fact_fields() -> dict[str, set[str]]:
     from core.exams import Assessment, Eligibility
     from core.facts import build_facts
-    from core.model import parse_profile
+    from core.profile import parse_profile
 
     source = Source("contract kit")
     band = Band("b", "b", 0, 10, rank=1, fits_up_to=50, source=source)

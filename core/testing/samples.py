@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from core.errors import EngineError, PluginError, ProfileError
 from core.exams import Assessment, ExamSpec
-from core.model import parse_profile
+from core.profile import parse_profile
 from core.verdict import Verdict
 from core.vocabulary import FLOWCHART_DECISIONS
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping, Sequence
 
-from core.model import Profile, parse_profile
+from core.profile import Profile, parse_profile
 from core.verdict import Verdict
 from frontends import charts, verdict_view
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date
 
 from core import hookimpl
-from core.context import Specialty
+from core.specialty_index import Specialty
 from core.exams import Assessment, ExamSpec
-from core.model import Profile
+from core.profile import Profile
 from plugins.mccqe import across, eligibility, exams, policy, rules
 
 __version__ = "0.1.0"

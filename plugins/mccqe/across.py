@@ -12,7 +12,7 @@ from typing import Any
 
 from core.errors import ProfileError
 from core.exams import ExamSpec
-from core.judging import judge_attempts
+from core.scoring import judge_attempts
 
 PAIR = {"mccqe1": "nac", "nac": "mccqe1"}
 

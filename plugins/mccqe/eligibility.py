@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.dates import anniversary
+from core.calendar_math import add_months, anniversary
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Eligibility, ExamSpec, JudgedAttempt
-from core.judging import band_for, first_pass, judge_attempts
-from core.model import Profile
+from core.scoring import band_for, first_pass, judge_attempts
+from core.profile import Profile
 from plugins.mccqe import policy
 
 ONE_DAY = timedelta(days=1)
@@ -174,9 +174,21 @@ def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     earlier_pass_replaced = not passed and any(a.passed for a in judged)
     used = len(counted)
     # Every retake skips the session after the latest sitting, after a fail as after a pass.
-    skipped = next_session_start(latest.date)
-    earliest = max(next_session_start(skipped), as_of)
-    skip = True
+    schedule_from = policy.NAC_SESSION_MONTHS.entries[0].effective
+    skip = latest.date >= schedule_from
+    if skip:
+        skipped = next_session_start(latest.date)
+        earliest = max(next_session_start(skipped), as_of)
+    elif as_of >= add_months(schedule_from, 12):
+        # Session dates before the recorded schedule are not known here, but both sessions a
+        # sitting that old could affect are over by as_of: it no longer limits the next sitting.
+        skipped = earliest = as_of
+    else:
+        raise ProfileError.single(
+            f"attempts[{len(judged) - 1}].date",
+            f"NAC session dates are recorded here from {schedule_from.isoformat()}; a verdict as of "
+            f"{as_of.isoformat()} on a sitting before then cannot place the next session",
+            given=latest.date.isoformat(), allowed=f"a sitting from {schedule_from.isoformat()}, or a later as_of")
     if used >= limit:
         eligibility = Eligibility(passed=passed, can_retake=False, attempts_used=used, attempts_left=0,
                                   blocked_by="attempts-exhausted")
@@ -185,10 +197,13 @@ def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
                                   earliest_date=earliest)
     record = {"t": "mccqe.nac", "attempts": used, "limit": limit, "passed": passed,
               "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
-              "latest": latest.date.isoformat(), "skipped": skipped.strftime("%B %Y"),
-              "next_session": next_session_start(skipped).strftime("%B %Y"),
+              "latest": latest.date.isoformat(), "skipped": skipped.strftime("%B %Y") if skip else "",
+              "next_session": next_session_start(skipped).strftime("%B %Y") if skip else "",
               "skip_session": skip and eligibility.can_retake, "earlier_pass_replaced": earlier_pass_replaced}
     notes = []
+    if not skip:
+        notes.append(f"Your latest NAC sitting ({latest.date.isoformat()}) is older than the session dates recorded "
+                     f"here (from {schedule_from.isoformat()}); both sessions it could affect are over.")
     if earlier_pass_replaced:
         notes.append("An earlier NAC pass was replaced by a later result: only the most recent result is valid.")
     return Assessment(exam=exam, attempts=judged, eligibility=eligibility, facts=[record], notes=notes)

@@ -16,7 +16,7 @@ from datetime import date
 
 from dataclasses import dataclass
 
-from core.dated import Dated, DatedValues, Source
+from core.dated_values import Dated, DatedValues, Source
 from core.exams import Band, Scale
 
 MCC = "https://mcc.ca"

@@ -13,7 +13,7 @@ from datetime import date
 
 from core import hookimpl
 from core.exams import Assessment, ExamSpec
-from core.model import Profile
+from core.profile import Profile
 from plugins.plab import eligibility, english, exams, rules
 
 __version__ = "0.1.0"

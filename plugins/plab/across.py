@@ -20,7 +20,7 @@ from typing import Any
 
 from core.errors import ProfileError
 from core.exams import Deadline, ExamSpec, JudgedAttempt
-from core.judging import judge_attempts
+from core.scoring import judge_attempts
 
 ENGLISH = ("ielts-academic", "oet-medicine")
 WINDOW_WORDS = {

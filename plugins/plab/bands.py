@@ -21,7 +21,7 @@ there to improve, and a B in all four is read as clearing the bar for every targ
 
 from __future__ import annotations
 
-from core.dated import Source
+from core.dated_values import Source
 from core.exams import Band
 
 HEURISTIC = Source("Retake Verdict heuristic: PLAB 1 margin and English-test bands (plugins/plab/bands.py)",

@@ -7,7 +7,7 @@ Plain date arithmetic; the rules in `rules.py` say what it means. Decisions take
 - Windows count the test date as day one (the GMC: "your pass date is the date you took the
   test"), so "within two years" ends the day before the second anniversary, and the first day
   a pass is no longer valid is the anniversary itself (a 29 February pass has its anniversary on
-  1 March; see `core.dates.anniversary`).
+  1 March; see `core.calendar_math.anniversary`).
 - A PLAB 1 pass's window follows the validity in force on each day (`policy.PLAB1_VALIDITY_YEARS`):
   the pass lapses on the first day D on which D is at least the pass date plus the years in
   force on D. So a pass from 2022-06-01 had three years until the extension ended, and lapsed
@@ -23,11 +23,11 @@ import functools
 from datetime import date, timedelta
 from typing import Any
 
-from core.dates import anniversary
+from core.calendar_math import anniversary
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt
-from core.judging import band_for, judge_attempts
-from core.model import Profile
+from core.scoring import band_for, judge_attempts
+from core.profile import Profile
 from plugins.plab import across, bands, policy
 
 COUNTED_RESULTS = ("fail", "incomplete")

@@ -23,12 +23,12 @@ import math
 from datetime import date, timedelta
 from typing import Mapping, Union
 
-from core.dated import Dated
-from core.dates import anniversary
+from core.dated_values import Dated
+from core.calendar_math import anniversary
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt
-from core.judging import band_for
-from core.model import Attempt, Profile
+from core.scoring import band_for
+from core.profile import Attempt, Profile
 from plugins.plab import bands, policy
 
 ONE_DAY = timedelta(days=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.dated import DatedValues
+from core.dated_values import DatedValues
 from core.exams import ExamSpec
 from plugins.plab import bands, policy
 

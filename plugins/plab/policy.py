@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.dated import Dated, DatedValues, Source
+from core.dated_values import Dated, DatedValues, Source
 from core.exams import Scale
 
 GMC = "https://www.gmc-uk.org/registration-and-licensing/join-our-registers/plab"

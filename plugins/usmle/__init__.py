@@ -10,7 +10,7 @@ from datetime import date
 
 from core import hookimpl
 from core.exams import Assessment, ExamSpec
-from core.model import Profile
+from core.profile import Profile
 from plugins.usmle import eligibility, policy, rules
 
 __version__ = "0.1.0"

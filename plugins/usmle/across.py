@@ -19,7 +19,7 @@ from typing import Any
 
 from core.errors import ProfileError
 from core.exams import ExamSpec, JudgedAttempt
-from core.judging import first_pass, judge_attempts
+from core.scoring import first_pass, judge_attempts
 
 SEQUENCE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from core.dates import add_months
+from core.calendar_math import add_months
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Eligibility, ExamSpec, JudgedAttempt
-from core.judging import band_for, first_pass, judge_attempts
-from core.model import Profile
+from core.scoring import band_for, first_pass, judge_attempts
+from core.profile import Profile
 from plugins.usmle import across, nrmp, policy
 
 

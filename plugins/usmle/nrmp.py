@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from core.dated import Source
+from core.dated_values import Source
 
 REPORT_YEAR = 2026
 DATA_FILE = "nrmp-2026-step2ck.csv"

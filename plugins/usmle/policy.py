@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.dated import Dated, DatedValues, Source
+from core.dated_values import Dated, DatedValues, Source
 from core.exams import Band, ExamSpec, Scale
 
 SCORES_FAQ = Source("USMLE common questions: Scores (retaking a passed Step)", "https://www.usmle.org/common-questions/scores")

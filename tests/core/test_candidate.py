@@ -10,7 +10,7 @@ import yaml
 
 from core.candidate import Candidate, parse_candidate
 from core.errors import ProfileError
-from core.model import parse_profile
+from core.profile import parse_profile
 
 UK = yaml.safe_load("""
 target: {country: GB, specialty: internal-medicine, setting: any}

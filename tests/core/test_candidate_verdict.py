@@ -113,7 +113,7 @@ def test_batch_gets_one_pair_per_listed_exam_in_order(profile_data):
 
 
 def test_a_candidate_batch_row_gives_one_record_per_exam_and_never_loses_a_row():
-    from core.batch.judging import BatchStats, judge_rows
+    from core.batch.row_verdicts import BatchStats, judge_rows
 
     uk = yaml.safe_load((ROOT / "examples" / "candidates" / "uk-plab.yaml").read_text())
     bad = {"target": uk["target"], "exams": {"plab1": {"attempts": [{"date": "2025-02-30"}]}}}

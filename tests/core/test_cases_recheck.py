@@ -14,7 +14,7 @@ import pytest
 
 from core import Assessment, Band, Dated, DatedValues, Deadline, Eligibility, ExamSpec, Rule, Scale, Source, Specialty, hookimpl
 from core.cases import add_case, diff_verdicts, open_store, recheck
-from core.judging import band_for, first_pass, judge_attempts
+from core.scoring import band_for, first_pass, judge_attempts
 from core.rules import decision, fact
 from core.testing import registered_plugin
 from days import AS_OF  # the one fixed day (tests/days.py)
@@ -212,7 +212,7 @@ def test_each_summary_field_is_compared(field, before, after):
 
 
 def test_a_multi_exam_verdict_gives_per_exam_columns():
-    from core.cases.judging import record_of
+    from core.cases.verdict_records import record_of
 
     plab1 = _verdict("not_allowed", deadlines=[("plab2-window", "2027-03-09")])
     plab2 = _verdict("retake", earliest="2026-12-01", deadlines=[("registration", "2028-01-01"),

@@ -14,7 +14,7 @@ import pytest
 import core
 from core import Assessment, Band, Dated, DatedValues, Eligibility, ExamSpec, Rule, Scale, Source, Specialty, hookimpl
 from core.errors import PluginError
-from core.judging import band_for, first_pass, judge_attempts
+from core.scoring import band_for, first_pass, judge_attempts
 from core.rules import decision, fact, gte, lt, note, ref, same
 from core.testing import (
     DEFAULT_AS_OF, assert_plugin_contract, check_bands, check_dated_values, check_plugin, check_rules,

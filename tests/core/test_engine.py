@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from core.dated import Source
+from core.dated_values import Source
 from core.engine import Engine, clock_fact, session_exists
 from core.errors import EngineError
 from core.rules import Rule, answer, fact, gte, outcome

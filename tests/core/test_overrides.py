@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from core import Override, hookimpl
-from core.dated import Source
+from core.dated_values import Source
 from core.pipeline import Pipeline
 from core.plugins import build_registry
 from core.rules import Rule, decision, fact

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from core import hookimpl
-from core.dated import DatedValues, Source
+from core.dated_values import DatedValues, Source
 from core.errors import EngineError, ProfileError
 from core.exams import Assessment, Band, Eligibility, ExamSpec, Scale
-from core.judging import band_for, first_pass, judge_attempts
+from core.scoring import band_for, first_pass, judge_attempts
 from core.pipeline import Pipeline
 from core.plugins import build_registry
 from core.rules import Rule, decision, fact

@@ -56,7 +56,7 @@ class Misspelt:
 class BadRule:
     @hookimpl
     def retake_register_rules(self, register):
-        from core.dated import Source
+        from core.dated_values import Source
         from core.rules import Rule
 
         register(Rule(id="Bad Id", title="", when={}, text="", source=Source("")))
@@ -117,8 +117,8 @@ def test_registering_the_same_module_twice_is_refused():
 
 
 def test_plugin_specialty_overrides_the_default_for_its_country_only():
-    from core.context import Specialty
-    from core.dated import Source
+    from core.specialty_index import Specialty
+    from core.dated_values import Source
 
     class Context:
         @hookimpl

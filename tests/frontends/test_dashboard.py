@@ -268,7 +268,7 @@ def test_a_plugin_that_fails_to_register_is_reported_and_the_rest_work(tmp_path,
 def test_a_plugin_that_raises_while_assessing_is_named(tmp_path, monkeypatch):
     _write_plugin(tmp_path, "rv_broken_assess", """
         from core import hookimpl
-        from core.dated import DatedValues, Source
+        from core.dated_values import DatedValues, Source
         from core.exams import ExamSpec, Scale
 
         SRC = Source("test", "https://example.org")

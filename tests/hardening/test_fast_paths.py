@@ -12,7 +12,7 @@ import itertools
 
 from core import engine as engine_module
 from core.facts import build_facts
-from core.model import parse_profile
+from core.profile import parse_profile
 from core.pipeline import default_pipeline
 from core.rendering import fact_views as _views
 from core.rendering import render, render_slowly as _render_slowly

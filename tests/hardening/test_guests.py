@@ -204,7 +204,7 @@ def _plugin(*rules):
 
 def test_a_plugin_over_the_rule_cap_is_refused_with_a_clear_message():
     from core.rules import Rule, fact, note
-    from core.dated import Source
+    from core.dated_values import Source
 
     rules = [Rule(id=f"many.r{i}", title="r", when={"c": fact("case", score=i)}, then=[note("n")], text="t",
                   source=Source("s"), exams=("*",)) for i in range(MAX_RULES_PER_PLUGIN + 1)]
@@ -224,7 +224,7 @@ def test_a_plugin_over_the_rule_cap_is_refused_with_a_clear_message():
     ([], "Score {0}", "must name a fact and its field"),
 ])
 def test_registration_refuses_unknown_conclusions_and_bad_placeholders_naming_them(then, text, expected):
-    from core.dated import Source
+    from core.dated_values import Source
     from core.rules import Rule, answer, decision, fact, outcome
 
     build = {"decision": decision, "outcome": outcome, "answer": lambda q: answer(q, True)}
@@ -235,7 +235,7 @@ def test_registration_refuses_unknown_conclusions_and_bad_placeholders_naming_th
 
 
 def test_a_misspelt_fact_field_in_a_condition_is_refused_at_registration():
-    from core.dated import Source
+    from core.dated_values import Source
     from core.rules import Rule, decision, fact
 
     rule = Rule(id="typo.rule", title="r", when={"e": fact("eligibility", blocked_byy="passed-final")}, text="t",

@@ -63,7 +63,7 @@ def test_countries_are_checked_against_iso_3166_and_yaml_no_is_norway():
     assert "target.country" in [f for f, _ in refused({**USMLE, "target": {**USMLE["target"], "country": "ZZ"}})]
     data = parse_text("exam: usmle-step2ck\nattempts: [{date: 2025-09-14, score: 221}]\n"
                       "target: {country: NO, specialty: internal-medicine}\n")
-    from core.model import parse_profile
+    from core.profile import parse_profile
 
     assert parse_profile(data).target.country == "NO"
 

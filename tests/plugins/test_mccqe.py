@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from core.dated import DatedValues
-from core.dates import anniversary
+from core.dated_values import DatedValues
+from core.calendar_math import anniversary
 from core.engine import Engine, clock_fact
 from core.errors import ProfileError
 from plugins.mccqe import policy, rules
@@ -347,3 +347,23 @@ def test_verdicts_before_the_recorded_rules_are_refused(decide):
     with pytest.raises(ProfileError, match="discontinued"):
         decide(profile("mccqe2", [f("2019-05-01")]), date(2021, 5, 31))
     assert decide(profile("mccqe2", [f("2019-05-01")]), date(2021, 6, 1)).decision == "not_allowed"
+
+
+# Found by the fuzzer: a NAC sitting before the recorded session schedule (2018) was an internal fault.
+@pytest.mark.parametrize("sat", ["2005-01-01", "2017-12-31"])
+def test_a_nac_sitting_older_than_the_recorded_schedule_no_longer_limits_the_next(decide, sat):
+    verdict = decide(profile("nac", [f(sat, "fail")]), date(2026, 11, 25))
+    assert verdict.decision == "retake_required" and verdict.eligibility.earliest_date == date(2026, 11, 25)
+    assert "mccqe.nac-no-consecutive-sessions" not in fired(verdict)
+
+
+def test_a_nac_sitting_from_the_first_recorded_day_still_skips_a_session(decide):
+    verdict = decide(profile("nac", [f("2018-01-01", "fail")]), date(2018, 1, 2))
+    assert verdict.eligibility.earliest_date == date(2018, 9, 1)  # March 2018 skipped
+
+
+def test_an_old_nac_sitting_judged_on_a_day_inside_the_schedule_gap_names_the_field(decide):
+    with pytest.raises(ProfileError) as caught:
+        decide(profile("nac", [f("2017-06-01", "fail")]), date(2018, 6, 1))
+    error = caught.value.errors[0]
+    assert error.field == "attempts[0].date" and "2018-01-01" in error.message

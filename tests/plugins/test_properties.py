@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import hookimpl
-from core.dated import DatedValues, Source
+from core.dated_values import DatedValues, Source
 from core.exams import Assessment, Eligibility, ExamSpec, Scale
-from core.judging import band_for, first_pass, judge_attempts
+from core.scoring import band_for, first_pass, judge_attempts
 from core.pipeline import Pipeline
 from core.plugins import build_registry
 from plugins.mccqe import policy as mccqe_policy

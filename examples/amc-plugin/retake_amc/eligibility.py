@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core import Assessment, Eligibility, ExamSpec, Profile
-from core.judging import first_pass, judge_attempts
+from core.scoring import first_pass, judge_attempts
 
 from retake_amc import policy
 

@@ -3,7 +3,7 @@
 import dataclasses
 
 from core import Priority, Rule, hookimpl
-from core.dated import Source
+from core.dated_values import Source
 from core.rules import decision, fact
 
 SOURCE = Source("broken plugin", "https://example.org/broken")

@@ -2,7 +2,7 @@
 for every country that would make internal medicine look easy."""
 
 from core import hookimpl
-from core.context import Specialty
+from core.specialty_index import Specialty
 from core.rules import action, fact
 import guest_common as common
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from core.dated import Source
+from core.dated_values import Source
 from core.rules import Rule, decision, fact
 
 SOURCE = Source("crafted test plugin", "https://example.org/crafted")

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from core.errors import ProfileError
-from core.model import parse_profile
+from core.profile import parse_profile
 
 
 def errors_of(data):

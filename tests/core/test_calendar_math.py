@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from hypothesis import given, strategies as st
 
-from core.dates import add_months, add_years, months_between
+from core.calendar_math import add_months, add_years, months_between
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,6 @@ def test_add_months_never_moves_past_the_target_month(start, months):
     ],
 )
 def test_months_until_rounds_up(start, end, expected):
-    from core.dates import months_until
+    from core.calendar_math import months_until
 
     assert months_until(start, end) == expected

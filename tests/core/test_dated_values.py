@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from core.dated import Dated, DatedValues, NotInForce, Source
+from core.dated_values import Dated, DatedValues, NotInForce, Source
 
 SRC = Source("test source", "https://example.org")
 

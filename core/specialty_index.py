@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.dated import Source
+from core.dated_values import Source
 
 SEED = Source("Retake decision framework, section 3 (specialty reality check)", "seed/retake-decision-framework.txt")
 HEURISTIC = Source("Retake Verdict heuristic: setting adjustment (see docs/decision-framework.md)", "docs/decision-framework.md")
