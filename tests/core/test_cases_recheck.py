@@ -124,9 +124,12 @@ def test_recheck_lists_exactly_the_cases_that_flipped_and_names_the_rule(tmp_pat
             assert by_field["earliest_date"].after == "2026-11-25"  # 90 days after 2026-08-03 is before as_of
             assert by_field["deadline"].item == "ratchet-window" and by_field["deadline"].before is None
             assert "ratchet.passed-final" in case.rules
-        # The new verdicts joined the history; a second recheck finds nothing new.
-        assert report.filed == 2
+        # The raised pass mark moved rules_version, so every case's new verdict joined its history
+        # (unchanged ones too: the history shows they were re-judged under the new rules).
+        assert report.rules_version != unchanged.rules_version
+        assert report.filed == len(CASES)
         assert [v.decision for v in store.history("flips")] == ["not_allowed", "retake_required"]
+        assert [v.decision for v in store.history("high-after")] == ["not_allowed", "not_allowed"]
         with registered_plugin(RatchetPlugin(raised=True), "ratchet", entry_points=False) as v2:
             assert recheck(store, AS_OF, v2).changed == []
 

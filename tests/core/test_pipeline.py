@@ -136,6 +136,28 @@ def test_rules_version_changes_with_the_rules(testland):
     assert plain.rules_version != testland.rules_version
 
 
+def test_rules_version_changes_with_an_exams_dated_values_alone():
+    # Same rules, same plugin version; only the pass mark gains a dated entry: stored verdicts must
+    # be re-judged, so the version moves (issue 14's recheck depends on it).
+    import dataclasses
+    from datetime import date
+
+    from core.dated_values import Dated
+
+    raised = DatedValues.of(Dated(50.0, date(2000, 1, 1), SRC), Dated(55.0, date(2027, 1, 1), SRC))
+
+    class Later(TestlandPlugin):
+        @hookimpl
+        def retake_register_exams(self, register):
+            register(dataclasses.replace(TESTLAND, pass_mark=raised))
+
+    def version(plugin) -> str:
+        return Pipeline(build_registry(extra=[("testland", plugin)], entry_points=False)).rules_version
+
+    assert version(TestlandPlugin()) == version(TestlandPlugin())  # stable
+    assert version(Later()) != version(TestlandPlugin())
+
+
 def test_unknown_exam_lists_the_loaded_ones(testland):
     with pytest.raises(ProfileError) as caught:
         testland.evaluate({**profile(), "exam": "nope"}, AS_OF)
