@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint install bench screenshots clean
+.PHONY: run test test-fast lint install bench fuzz screenshots clean
 
 # durable-rules 2.0.28 ships only an sdist; its C extension calls PyEval_CallObject, which Python
 # 3.13 removed. This object-like macro maps it to PyObject_CallObject (same arguments, the drop-in
@@ -52,6 +52,11 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_cases.py
+
+# The long fuzz runs (issue 16): 20,000 mutated profiles and 3,000 mutated batch files, with figures
+# (about 3 minutes). The suite runs the same generators with smaller counts.
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
