@@ -16,7 +16,7 @@ from typing import Any
 from core.dated_values import Source
 from core.engine import Firing
 from core.errors import EngineError
-from core.exams import Assessment, Band
+from core.exams import STALE_POLICY_RULE, Assessment, Band
 from core.profile import Profile
 from core.rendering import fact_views, render
 from core.rules import Rule
@@ -54,6 +54,8 @@ def reason_tone(rule: Rule) -> str:
     named = REASON_TONES.get(rule.id)
     if named:
         return named
+    if rule.id.endswith("." + STALE_POLICY_RULE):  # the policy may have changed: a warning
+        return "warning"
     tones = {c.get("tone") for c in rule.then if c.get("t") == "red_flag"}
     if "warning" in tones or any(c.get("t") == "decision" and c.get("value") == "not_allowed" for c in rule.then):
         return "warning"

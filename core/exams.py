@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from core.calendar_math import add_months
 from core.dated_values import Dated, DatedValues, NotInForce, Source
+from core.rules import Priority, Rule, fact
 from core.vocabulary import ATTEMPT_RESULTS  # noqa: F401 - re-exported: plugins read it here
 
 RetakeAfterPass = Literal["never", "allowed", "unconfirmed"]
@@ -59,6 +61,64 @@ class Band:
         return self.low <= value <= self.high
 
 
+# A verdict for a day more than this many months after a plugin's last check of its policies says
+# the policy may have changed (the project's own review interval, not an authority's rule).
+REVIEW_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PoliciesChecked:
+    """The day a plugin's policy values were last checked against the authority, and where.
+
+    `source` is the authority page to re-check (the verdict names it once the check is stale);
+    `note` says what was checked (e.g. the audit it came from). Optional for third-party plugins:
+    an exam without it makes no freshness claim and gets no freshness reason.
+    """
+
+    day: date
+    source: Source
+    note: str = ""
+
+    @property
+    def review_due(self) -> date:
+        """The last day the check counts as fresh: 12 months after it, to the day (29 Feb -> 28 Feb)."""
+        return add_months(self.day, REVIEW_MONTHS)
+
+    @property
+    def stale_from(self) -> date:
+        """The first day a verdict says the policy may have changed: the day after `review_due`."""
+        return date.fromordinal(self.review_due.toordinal() + 1)
+
+
+STALE_POLICY_RULE = "policy-may-have-changed"  # the last part of every plugin's freshness rule id
+
+
+def stale_policy_rule(plugin: str, authority: str, checked: PoliciesChecked) -> Rule:
+    """The plugin's "policy may have changed" rule: in force from `checked.stale_from`, for its
+    own exams (core scopes a plugin rule to its plugin), concluding nothing but a warning reason."""
+    where = checked.source.url or checked.source.title
+    return Rule(
+        id=f"{plugin}.{STALE_POLICY_RULE}",
+        title=f"{authority} policies were last checked more than {REVIEW_MONTHS} months before this day",
+        when={"case": fact("case")},
+        text=f"The {authority} policies this verdict uses were last checked against the authority on "
+             f"{checked.day.isoformat()}; this verdict is for a day more than {REVIEW_MONTHS} months later, so "
+             f"the policy may have changed since. Check {where} before acting on it.",
+        source=checked.source, effective=checked.stale_from, priority=Priority.CONTEXT,
+        effective_note=f"{REVIEW_MONTHS} months after the last check ({checked.day.isoformat()})",
+    )
+
+
+def policies_checked_by_plugin(exams: Any) -> dict[str, PoliciesChecked]:
+    """Each plugin's oldest policy check over its exams (the one that goes stale first)."""
+    found: dict[str, PoliciesChecked] = {}
+    for exam in exams:
+        check = exam.policies_checked
+        if check is not None and (exam.plugin not in found or check.day < found[exam.plugin].day):
+            found[exam.plugin] = check
+    return found
+
+
 @dataclass(frozen=True)
 class ExamSpec:
     """One exam a plugin offers. Every number is dated and sourced.
@@ -71,6 +131,8 @@ class ExamSpec:
     - `bands`: the score bands in force on a date (a scale change brings new bands).
     - `retakes_common`: the framework's "country exam where retakes are common".
     - `all_attempts_reported`: programs see every attempt, failures included.
+    - `policies_checked`: the day these values were last checked against the authority, and
+      where (optional; see `PoliciesChecked`).
     """
 
     id: str
@@ -96,6 +158,7 @@ class ExamSpec:
     # Exam-shaped framework output (core.overrides.Override): conclusions that do not apply to this
     # exam, or its own words for them, by rule id or `action:KEY` / `red_flag:KEY`.
     overrides: tuple[Any, ...] = ()
+    policies_checked: PoliciesChecked | None = None
     plugin: str = ""  # filled in by core at registration
 
     @property

@@ -131,6 +131,9 @@ def rules(
         with _handled(as_json, rename={"exam": "--exam"}):
             spec = registry.exam(exam)
         every = [(rule, owner) for rule, owner in every if owner in ("framework", spec.plugin)]
+    from core.exams import policies_checked_by_plugin
+
+    checks = policies_checked_by_plugin(registry.exams.values())
     rows = [{
         "id": rule.id, "title": rule.title, "plugin": owner, "source": rule.source.url or rule.source.title,
         "source_title": rule.source.title,
@@ -138,6 +141,7 @@ def rules(
         "until": rule.until.isoformat() if rule.until else None,
         "effective_note": getattr(rule, "effective_note", ""),
         "confidence": rule.confidence, "priority": rule.priority,
+        "policies_checked": checks[owner].day.isoformat() if owner in checks else None,
     } for rule, owner in every]
     if as_json:
         _emit_json(rows)
@@ -149,6 +153,14 @@ def rules(
     _print_table(f"{title} ({len(rows)})", [("rule_text", "Rule id / title / source"), ("plugin", "Plugin"),
                                             ("when", "Effective"), ("confidence", "Confidence")],
                  rows, flexible="rule_text")
+    _print_checks({owner: check for owner, check in checks.items() if owner in {row["plugin"] for row in rows}})
+
+
+def _print_checks(checks: dict[str, Any]) -> None:
+    """One line per plugin: the day its policies were last checked against the authority, and where."""
+    for owner, check in sorted(checks.items()):
+        typer.echo(f"{owner}: policies last checked {check.day.isoformat()}, re-check at\n  "
+                   f"{check.source.url or check.source.title}")
 
 
 def plugins(
@@ -169,7 +181,14 @@ def plugins(
         check_command(name, as_json)
         return
     registry = _registry()
+    from core.exams import policies_checked_by_plugin
+
+    checks = policies_checked_by_plugin(registry.exams.values())
     rows = [info.to_dict() for info in registry.plugins]
+    for row in rows:  # the day the plugin's policies were last checked against the authority, and where
+        check = checks.get(row["name"])
+        row["policies_checked"] = None if check is None else {
+            "day": check.day.isoformat(), "source": _source_dict(check.source), "note": check.note}
     if as_json:
         _emit_json(rows)
         return
@@ -178,6 +197,7 @@ def plugins(
     _print_table("Plugins", [("name", "Name"), ("version", "Version"), ("origin", "Origin"), ("exams", "Exams"),
                              ("rules", "Rules"), ("specialties", "Specialties"), ("status", "Status")],
                  rows, {"name": "bold cyan"})
+    _print_checks(checks)
     for row in rows:
         if row["error"] is not None:
             typer.echo(f"{row['name']}: {row['error']}")

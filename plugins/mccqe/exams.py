@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.exams import ExamSpec
 from plugins.mccqe import policy
 
-COMMON = dict(country="CA", authority="Medical Council of Canada (MCC)")
+COMMON = dict(country="CA", authority="Medical Council of Canada (MCC)", policies_checked=policy.POLICIES_CHECKED)
 
 EXAMS = (
     ExamSpec(

@@ -17,7 +17,7 @@ from datetime import date
 from dataclasses import dataclass
 
 from core.dated_values import Dated, DatedValues, Source
-from core.exams import Band, Scale
+from core.exams import Band, PoliciesChecked, Scale
 
 MCC = "https://mcc.ca"
 PART1_ELIGIBILITY = Source("MCC: MCCQE Part I eligibility and application (attempts, waiting, no retake after a pass)",
@@ -164,3 +164,9 @@ CANADA_INDEX = {
     "general-surgery": 85, "anesthesiology": 90, "radiology": 95, "dermatology": 100,
     "plastic-surgery": 100, "otolaryngology": 100, "orthopedic-surgery": 100,
 }
+
+# The day these values were last checked against mcc.ca (shared/policies.md, revised 2026-12-01 after an
+# audit against the authorities' pages), and where to re-check them.
+POLICIES_CHECKED = PoliciesChecked(
+    date(2026, 12, 1), Source("MCC: exams, eligibility and results pages (re-check the policies here)", "https://mcc.ca/examinations/"),
+    note="audit of every encoded fact against mcc.ca MCCQE Part I and NAC pages (policies.md revised 2026-12-01)")

@@ -7,6 +7,7 @@ Every `blocked_by` code `eligibility.py` emits has a rule concluding `not_allowe
 
 from __future__ import annotations
 
+from core.exams import stale_policy_rule
 from core.rules import Rule, action, decision, fact, gt, red_flag
 from plugins.mccqe import policy
 
@@ -182,4 +183,6 @@ ACROSS_RULES = (
     ),
 )
 
-RULES: tuple[Rule, ...] = PART1_RULES + NAC_RULES + PART2_RULES + CONTEXT_RULES + ACROSS_RULES
+FRESHNESS_RULES = (stale_policy_rule("mccqe", "MCC", policy.POLICIES_CHECKED),)
+
+RULES: tuple[Rule, ...] = FRESHNESS_RULES + PART1_RULES + NAC_RULES + PART2_RULES + CONTEXT_RULES + ACROSS_RULES

@@ -10,11 +10,12 @@ PART = dict(
     country="GB", authority="General Medical Council (GMC)",
     retake_after_pass="unconfirmed", retake_after_pass_source=policy.NO_RESIT_STATEMENT,
     attempt_limit=policy.ATTEMPTS_PER_PART, retakes_common=False, all_attempts_reported=True,
+    policies_checked=policy.POLICIES_CHECKED,
 )
 ENGLISH_TEST = dict(
     country="GB", retake_after_pass="allowed", retake_after_pass_source=policy.ENGLISH,
     attempt_limit=None, retakes_common=True, all_attempts_reported=False,
-    gain_source=bands.HEURISTIC, parts=policy.IELTS_SKILLS,
+    gain_source=bands.HEURISTIC, parts=policy.IELTS_SKILLS, policies_checked=policy.POLICIES_CHECKED,
 )
 
 EXAMS = (

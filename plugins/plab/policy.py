@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.dated_values import Dated, DatedValues, Source
-from core.exams import Scale
+from core.exams import PoliciesChecked, Scale
 
 GMC = "https://www.gmc-uk.org/registration-and-licensing/join-our-registers/plab"
 
@@ -104,3 +104,9 @@ OET_GRADE_FLOORS = {"A": 450, "B": 350, "C+": 300, "C": 200, "D": 100, "E": 0}
 ENGLISH_VALIDITY_YEARS = DatedValues.constant(
     2, ENGLISH, name="English test validity (years)",
     note="Valid on the PLAB 1 test date and on the day registration is approved.")
+
+# The day these values were last checked against the GMC's pages (shared/policies.md, revised 2026-12-01
+# after an audit against the authorities' pages), and where to re-check them.
+POLICIES_CHECKED = PoliciesChecked(
+    date(2026, 12, 1), Source("GMC: PLAB and English language requirements (re-check the policies here)", GMC),
+    note="audit of every encoded fact against gmc-uk.org PLAB and English-evidence pages (policies.md revised 2026-12-01)")

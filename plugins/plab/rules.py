@@ -7,6 +7,7 @@ Every `blocked_by` code `eligibility.py` emits has a rule concluding `not_allowe
 
 from __future__ import annotations
 
+from core.exams import stale_policy_rule
 from core.rules import Rule, action, decision, fact, gt, lt, one_of, red_flag
 from plugins.plab import bands, policy
 
@@ -321,4 +322,6 @@ ACROSS_RULES = (
     ),
 )
 
-RULES: tuple[Rule, ...] = POLICY_RULES + ENGLISH_RULES + CONTEXT_RULES + ACROSS_RULES
+FRESHNESS_RULES = (stale_policy_rule("plab", "GMC", policy.POLICIES_CHECKED),)
+
+RULES: tuple[Rule, ...] = FRESHNESS_RULES + POLICY_RULES + ENGLISH_RULES + CONTEXT_RULES + ACROSS_RULES

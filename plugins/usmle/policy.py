@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.dated_values import Dated, DatedValues, Source
-from core.exams import Band, ExamSpec, Scale
+from core.exams import Band, ExamSpec, PoliciesChecked, Scale
 
 SCORES_FAQ = Source("USMLE common questions: Scores (retaking a passed Step)", "https://www.usmle.org/common-questions/scores")
 ECFMG_BOOKLET = Source("ECFMG Information Booklet: Reexamination and Reapplication", "https://www.ecfmg.org/resources/publications.html")
@@ -26,8 +26,13 @@ PREDICTION_ERROR = Source("Practice-test predictions of Step 2 CK miss by about 
                           "(PMC8368818)", "https://pmc.ncbi.nlm.nih.gov/articles/PMC8368818")
 
 LONG_STANDING = date(1900, 1, 1)
-POLICIES_CHECKED = date(2026, 12, 1)  # last checked against usmle.org / ECFMG (policies.md revised 2026-12-01)
-POLICIES_URL = "https://www.usmle.org/bulletin-information"  # "long-standing": in force before any date this product judges
+# The day these values were last checked against usmle.org and the ECFMG (shared/policies.md, revised
+# 2026-12-01 after an audit against the authorities' pages), and where to re-check them.
+POLICIES_URL = "https://www.usmle.org/bulletin-information"
+POLICIES_CHECKED = PoliciesChecked(
+    date(2026, 12, 1), Source("USMLE Bulletin of Information (re-check the policies here); ECFMG Information Booklet",
+                              POLICIES_URL),
+    note="audit of every encoded fact against usmle.org and ECFMG pages (policies.md revised 2026-12-01)")
 
 RETAKE_EXCEPTION = (
     "The only exception: a state licensing board's time limit for completing the USMLE has expired, and "
@@ -126,7 +131,7 @@ COMMON = dict(
     country="US", authority="USMLE (FSMB and NBME); ECFMG for IMGs",
     retake_after_pass="never", retake_after_pass_source=SCORES_FAQ,
     attempt_limit=ATTEMPTS, retakes_common=False, all_attempts_reported=True,
-    gain_source=GAIN_SOURCE,
+    gain_source=GAIN_SOURCE, policies_checked=POLICIES_CHECKED,
 )
 
 EXAMS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.exams import stale_policy_rule
 from core.rules import Rule, decision, fact, gt, gte, lte, red_flag, same
 from plugins.usmle import nrmp, policy
 
@@ -40,6 +41,7 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
 
 
 RULES = (
+    stale_policy_rule("usmle", "USMLE", policy.POLICIES_CHECKED),
     Rule(
         id="usmle.no-repeat-after-pass",
         title="A passed USMLE Step cannot be retaken",
