@@ -2,7 +2,8 @@
 
 Compared: decision, outcome, earliest retake date, each deadline (by id: new, gone or moved) and
 the reasons (rule ids that newly fire or no longer fire). Not compared: texts and `days_left`,
-which change with the day without anything having changed.
+which change with the day without anything having changed, and the freshness warning
+(`<plugin>.policy-may-have-changed`), which is about the age of the product's policy data, not the case.
 
 "Responsible" means: for a decision (outcome), the rules that conclude a decision (an outcome) and
 fired in one verdict but not the other, or, when the same rules fired, those of the new verdict;
@@ -16,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Optional
 
 from core.cases.verdict_records import per_exam
+from core.exams import STALE_POLICY_RULE
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class CaseChange:
 
 
 def _reason_ids(verdict: Mapping[str, Any]) -> list[str]:
-    return [r["rule"] for r in verdict.get("reasons") or []]
+    return [r["rule"] for r in verdict.get("reasons") or [] if not r["rule"].endswith("." + STALE_POLICY_RULE)]
 
 
 def _concluding(ids: list[str], rules: Optional[Mapping[str, Any]], kind: str) -> list[str]:
