@@ -212,6 +212,13 @@ def _legend(title: str | None, **extra: Any) -> alt.Legend:
     return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, titleLimit=0, **extra)
 
 
+def fit_width(chart: Any) -> Any:
+    """Fit the chart to its container's width only: its height is the plot's own, and the axis and the
+    legends are added below it. (Streamlit's default, `fit`, squeezes axis and legends into the given
+    height, so on a phone the axis text sat on the bands and the legends were cut off.)"""
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
 def score_chart(picture: ScorePicture) -> alt.LayerChart:
     """Bands as coloured stripes, the pass mark as a dashed red line, the score (and prediction) as lines;
     every name and value in the legends below."""
@@ -226,7 +233,7 @@ def score_chart(picture: ScorePicture) -> alt.LayerChart:
         bands = pd.DataFrame([{"band": name, "low": max(b["low"], low), "high": min(b["high"], high),
                                "rank": b["rank"]} for name, b in zip(names, shown)])
         layers.append(alt.Chart(bands).mark_rect(opacity=0.6, stroke="white", strokeWidth=2).encode(
-            x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q", y=alt.value(0), y2=alt.value(80),
+            x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q", y=alt.value(0), y2=alt.value("height"),
             color=alt.Color("band:N", sort=names, scale=alt.Scale(scheme="blues"), legend=_legend("Bands")),
             tooltip=[alt.Tooltip("band:N"), alt.Tooltip("low:Q", format="~g"), alt.Tooltip("high:Q", format="~g")],
         ))
@@ -239,11 +246,11 @@ def score_chart(picture: ScorePicture) -> alt.LayerChart:
         colour = alt.Color("mark:N", sort=labels, scale=alt.Scale(domain=labels,
                            range=[MARK_COLOURS[w] for w, _ in marks]), legend=_legend("Marks"))
         layers.append(alt.Chart(frame).mark_rule(strokeWidth=3).encode(
-            x=alt.X("value:Q", scale=scale, axis=axis), y=alt.value(0), y2=alt.value(80), color=colour,
+            x=alt.X("value:Q", scale=scale, axis=axis), y=alt.value(0), y2=alt.value("height"), color=colour,
             strokeDash=alt.condition("datum.what == 'pass mark'", alt.value([6, 4]), alt.value([1, 0])),
             tooltip=[alt.Tooltip("what:N"), alt.Tooltip("value:Q", format="~g")],
         ))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height=80)
+    return fit_width(alt.layer(*layers).resolve_scale(color="independent").properties(height=80))
 
 
 # --- IELTS / OET: one bar per skill against the GMC minimum --------------------------------------
@@ -337,7 +344,7 @@ def parts_chart(picture: PartsPicture) -> alt.LayerChart:
     ticks = alt.Chart(frame).mark_tick(thickness=3, size=30).encode(
         x=alt.X("minimum:Q", scale=x_scale), y=y,
         color=alt.Color("minimum label:N", scale=alt.Scale(range=["#c62828"]), legend=_legend(None)))
-    return alt.layer(bars, ticks, values).resolve_scale(color="independent").properties(height={"step": 34})
+    return fit_width(alt.layer(bars, ticks, values).resolve_scale(color="independent").properties(height={"step": 34}))
 
 
 # --- the target on the competitiveness index --------------------------------------------------
@@ -402,7 +409,7 @@ def specialty_chart(specialties: Sequence[Specialty], target: str, setting: str,
         layers.append(alt.Chart(line).mark_rule(strokeWidth=2.5, strokeDash=[5, 3]).encode(
             x=alt.X("value:Q", scale=x_scale),
             stroke=alt.Stroke("what:N", scale=alt.Scale(range=["#1b5e20"]), legend=_legend(None))))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height={"step": 26})
+    return fit_width(alt.layer(*layers).resolve_scale(color="independent").properties(height={"step": 26}))
 
 
 # --- which pictures a verdict gets ------------------------------------------------------------

@@ -109,10 +109,10 @@ def page_pills() -> None:
         ss.tab = TABS[0]
     ss.tab_person = ss.tab if ss.tab in PERSON_PAGES else None
     ss.tab_tools = ss.tab if ss.tab in TOOL_PAGES else None
-    left, right = st.columns([2, 1], vertical_alignment="bottom")
-    left.pills("About you", PERSON_PAGES, key="tab_person", format_func=lambda p: PAGE_LABELS.get(p, p),
-               on_change=_pick, args=("tab_person", "tab_tools"))
-    right.pills("Advisor tools", TOOL_PAGES, key="tab_tools", on_change=_pick, args=("tab_tools", "tab_person"))
+    # One row each, full width: side by side, "Cases" was cut off at 1400 px (the verdict column is ~520 px).
+    st.pills("About you", PERSON_PAGES, key="tab_person", format_func=lambda p: PAGE_LABELS.get(p, p),
+             on_change=_pick, args=("tab_person", "tab_tools"))
+    st.pills("Advisor tools", TOOL_PAGES, key="tab_tools", on_change=_pick, args=("tab_tools", "tab_person"))
 
 
 # --- sidebar: where the profile comes from, where it goes -------------------------------------------

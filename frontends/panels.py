@@ -146,7 +146,7 @@ def _attempts_editor(exam: ExamSpec | None) -> list[dict[str, Any]]:
     st.caption("Every sitting, oldest first: failures and incomplete ones too. Add a row at the bottom.")
     edited = st.data_editor(form.attempts_frame(rows, columns), key=f"attempts-{ss.get('attempts_version', 0)}",
                             num_rows="dynamic", hide_index=True, column_config=config, width="stretch",
-                            column_order=columns)
+                            column_order=columns, placeholder="")  # an emptied cell reads empty, not "None"
     ss.attempts_current = edited.to_dict("records")
     changes = ss.get(f"attempts-{ss.get('attempts_version', 0)}") or {}
     if any(changes.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):

@@ -228,6 +228,17 @@ def _route_column(pipeline: Pipeline, data: dict[str, Any], as_of: date) -> tupl
 # --- batch ----------------------------------------------------------------------------------------
 
 
+def _judged_upload(core_batch: Any, upload: Any, as_of: date, pipeline: Pipeline) -> list[dict[str, Any]]:
+    """The upload's records, judged once per (file, as-of day, rules) and kept in this browser session
+    only: a click elsewhere (a download, another page and back) reruns the script but not the batch."""
+    key = (upload.file_id, as_of, pipeline.rules_version)
+    kept = st.session_state.get("batch_judged")
+    if kept is None or kept[0] != key:
+        _fmt, records, _stats = core_batch.judge_upload(upload.getvalue(), upload.name, as_of, pipeline)
+        kept = st.session_state.batch_judged = (key, records)
+    return kept[1]
+
+
 def batch(pipeline: Pipeline, as_of: date) -> None:
     try:
         from core import batch as core_batch
@@ -241,10 +252,8 @@ def batch(pipeline: Pipeline, as_of: date) -> None:
     if upload is None:
         st.caption("CSV columns: " + ", ".join(core_batch.csv_columns(1)))
         return
-    data = upload.getvalue()
     try:
-        fmt = core_batch.detect_format(upload.name, data)
-        records = list(core_batch.judge_rows(core_batch.profile_rows(data, fmt), as_of, pipeline, fmt=fmt))
+        records = _judged_upload(core_batch, upload, as_of, pipeline)
     except ProfileError as exc:
         show_errors([FieldError(e.field or upload.name, e.message, e.given, e.allowed) for e in exc.errors])
         return

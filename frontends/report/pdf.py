@@ -63,8 +63,10 @@ def _text(pdf: FPDF, text: str, size: float = 10, style: str = "", colour=INK, h
                    new_y=YPos.NEXT)
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    if pdf.get_y() > pdf.h - 40:
+def _heading(pdf: FPDF, text: str, keep: float = 25) -> None:
+    """A section heading, moved to a new page unless `keep` mm of what follows it fit below it
+    (a heading never stands alone at a page's foot)."""
+    if pdf.get_y() + 12 + keep > pdf.h - pdf.b_margin:
         pdf.add_page()
     pdf.ln(3)
     _text(pdf, text, 13, "B", height=7)
@@ -148,10 +150,10 @@ def render_pdf(report: Report) -> bytes:
             _text(pdf, report.outcome, 10, "B", height=5.5)
 
     if report.pictures or report.picture_note:
-        _heading(pdf, "Pictures")
-        for picture in report.pictures:
-            width_px, height_px = struct.unpack(">II", picture.png[16:24])  # the PNG header's IHDR size
-            height = pdf.epw * height_px / width_px
+        heights = [pdf.epw * h / w for w, h in (struct.unpack(">II", p.png[16:24]) for p in report.pictures)]
+        # The heading keeps its first picture (and that picture's question) on its page.
+        _heading(pdf, "Pictures", keep=(heights[0] + 12) if heights else 10)
+        for picture, height in zip(report.pictures, heights):  # heights from the PNG header's IHDR size
             if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
                 pdf.add_page()
             _text(pdf, picture.question, 10.5, "B", height=6)

@@ -30,7 +30,7 @@ from frontends.devserver import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HEADLINE = ".st-key-headline"
-PAGES = ["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins"]
+PAGES = ["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins", "Cases"]
 NO_CHROMIUM = "no chromium on this machine: install Debian's (apt-get install chromium); the browser tests need it"
 
 

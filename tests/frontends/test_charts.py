@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import date
 
@@ -116,3 +117,22 @@ def test_frame_to_attempts_drops_blank_rows_and_sorts_oldest_first():
         {"date": date(2025, 1, 1), "score": 205.0, "result": "fail"},
     ])
     assert attempts == [{"date": "2025-01-01", "score": 205, "result": "fail"}, {"date": "2026-01-01", "score": 230}]
+
+
+def test_altair_pictures_fit_the_width_only_so_axis_and_legends_get_their_own_room():
+    """Streamlit's default `fit` squeezed axis and legends into the 80 px of the score chart on a phone
+    (the axis text sat on the bands, the legends were cut off); `fit-x` lets the height grow."""
+    from core import examples
+
+    pipeline = default_pipeline()
+    for name in examples.names():
+        profile = parse_profile(examples.load(name))
+        verdict = pipeline.evaluate(profile, AS_OF)
+        exam = pipeline.registry.exams[profile.exam]
+        specialties = list(pipeline.registry.specialties(profile.target.country).values())
+        for picture in charts.pictures(verdict, profile, exam, specialties):
+            if picture.is_dot:
+                continue
+            spec = picture.chart.to_dict()
+            assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}, (name, picture.key)
+            assert "80" not in json.dumps([layer["encoding"].get("y2") for layer in spec["layer"]]), (name, picture.key)

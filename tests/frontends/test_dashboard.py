@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from days import AS_OF  # the one fixed day (tests/days.py)
 
 DASHBOARD = importlib.util.find_spec("frontends.dashboard").origin
-TABS = ["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins"]
+TABS = ["Verdict", "Pictures", "What if", "Compare routes", "Batch", "Plugins", "Cases"]
 
 PROFILE: dict[str, Any] = {
     "exam": "usmle-step2ck",
@@ -339,6 +339,28 @@ def test_batch_tab_judges_a_file_with_per_row_errors(monkeypatch):
     assert "attempt1_score" in table["error"][1]
     assert any("2 rows" in m.value for m in at.markdown)
     assert "people-verdicts.csv" in captured and b"not_allowed" in captured["people-verdicts.csv"]
+
+
+def test_batch_tab_judges_an_upload_once(monkeypatch):
+    """Reruns (a click, a download) show the kept result; the file is judged again only when it changes."""
+    from core import batch as core_batch
+
+    calls = []
+    real = core_batch.judge_upload
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core_batch, "judge_upload", counting)
+    at = start(tab="Batch")
+    rows = "exam,attempt1_date,attempt1_score,target_country,target_specialty\nusmle-step2ck,2025-09-14,221,US,internal-medicine"
+    at.file_uploader(key="batch_file").upload("people.csv", rows.encode(), "text/csv")
+    rerun(at)
+    rerun(at)
+    rerun(at)
+    assert calls == ["people.csv"]
+    assert len(tables(at)[0]) == 1
 
 
 def test_compare_routes_side_by_side():

@@ -107,3 +107,19 @@ def test_retake_report_bad_input_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["report", str(bad), "-o", str(tmp_path / "r.pdf")])
     assert result.exit_code == 2 and "attempts[0].score" in result.output
     assert not (tmp_path / "r.pdf").exists()
+
+
+HEADINGS = ("Pictures", "Words used here")
+
+
+@pytest.mark.parametrize("name", examples.names())
+def test_no_heading_is_left_alone_at_a_page_foot(name, pipeline, tmp_path):
+    """A section heading is followed on its page by what it heads (the 'Pictures' heading once sat
+    alone at the bottom of page 1, its first picture on page 2)."""
+    content = report.report_for_profile(examples.load(name), AS_OF, pipeline)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(report.render_pdf(content))
+    for number, page in enumerate(PdfReader(path).pages, 1):
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
+        tail = [line for line in lines[-3:] if "not the authority's decision - page" not in line]
+        assert not tail or tail[-1] not in HEADINGS, f"page {number} ends with the heading {tail[-1]!r}"
