@@ -89,8 +89,8 @@ def _read_profile(profile: str) -> Any:
 
 def _summary_row(summary: Any) -> dict[str, Any]:
     case, latest = summary.case, summary.latest
-    exams = sorted(case.profile.get("exams", {})) if isinstance(case.profile.get("exams"), dict) else [
-        case.profile.get("exam")]
+    exams = list(case.profile.get("exams", {})) if isinstance(case.profile.get("exams"), dict) else [
+        case.profile.get("exam")]  # the profile's order, the order its verdicts are listed in
     return {
         "name": case.name, "exams": [e for e in exams if e], "decision": latest.decision if latest else None,
         "outcome": latest.outcome if latest else None, "earliest_date": latest.earliest_date if latest else None,
@@ -103,10 +103,26 @@ def _summary_row(summary: Any) -> dict[str, Any]:
 def _print_rows(title: str, rows: list[dict[str, Any]]) -> None:
     from frontends import cli_render
 
-    # Narrow enough for 80 columns; the outcome and earliest date are in `show` and --json.
+    # Narrow enough for 80 columns; the outcome and earliest date are in `show` and --json. The name is
+    # never cut (it is what `show NAME` takes); a candidate's decisions go one a line, beside its exams.
     columns = [("name", "Case"), ("exams", "Exam"), ("decision", "Latest decision"),
-               ("next_deadline", "Next deadline"), ("as_of", "Judged as of")]
-    cli_render.console().print(cli_render.listing(title, columns, rows))
+               ("next_deadline", "Next deadline"), ("as_of", "As of")]
+    shown = [{**row, "decision": _decision_lines(row)} for row in rows]
+    cli_render.console().print(cli_render.listing(title, columns, shown))
+
+
+def _decision_lines(row: dict[str, Any]) -> Any:
+    """'mccqe1=not_allowed; nac=retake_required' as one line per exam of the row, in words; an exam
+    listed without a verdict (still to sit) says so."""
+    decision, exams = row.get("decision"), row.get("exams") or []
+    if not decision or len(exams) < 2:
+        return DECISION_WORDS.get(decision, decision)
+    per_exam = dict(part.split("=", 1) for part in str(decision).split("; ") if "=" in part)
+    return [DECISION_WORDS.get(per_exam[e], per_exam[e]) if e in per_exam else "still to sit" for e in exams]
+
+
+DECISION_WORDS = {"retake": "retake", "do_not_retake": "do not retake", "not_allowed": "not allowed",
+                  "retake_required": "retake required"}
 
 
 # --- add, update, remove ------------------------------------------------------------------------

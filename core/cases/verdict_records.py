@@ -26,12 +26,18 @@ def stored_profile(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def evaluate_json(pipeline: Any, profile: Mapping[str, Any], as_of: date) -> dict[str, Any]:
-    """The verdict JSON `retake decide --json` prints for this profile. Raises ProfileError."""
-    candidate = getattr(pipeline, "evaluate_candidate", None)
-    if "exams" in profile and candidate is not None:
-        result = candidate(profile, as_of)
-        return result if isinstance(result, dict) else result.to_json_dict()
-    return pipeline.evaluate(profile, as_of).to_json_dict()
+    """The verdict JSON `retake decide --json` prints for this profile (either form). Raises ProfileError.
+
+    Both forms go through `core.candidate_verdict.evaluate_candidate`, the entry point `retake decide`
+    uses: a one-exam profile gives the Verdict object exactly as `Pipeline.evaluate`, a multi-exam one
+    `{"as_of", "verdicts", "timeline", "rules_version"}`.
+    """
+    from core.candidate import is_candidate_form
+    from core.candidate_verdict import evaluate_candidate
+
+    if is_candidate_form(profile):
+        return evaluate_candidate(profile, as_of, pipeline).to_json_dict()
+    return pipeline.evaluate(profile, as_of).to_json_dict()  # the same object, without the candidate view
 
 
 def per_exam(verdict: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -159,3 +159,26 @@ def test_db_option_and_bad_db(tmp_path: Path, files):
     result = run("list", "--db", str(junk), "--json")
     assert result.exit_code == 2 and json.loads(result.stdout)["errors"][0]["field"] == "--db"
     assert run("path", "--db", str(chosen)).stdout.strip() == str(chosen)
+
+
+CANDIDATES = Path(__file__).resolve().parents[2] / "examples" / "candidates"
+
+
+def test_multi_exam_profiles_are_saved_listed_and_rechecked(db):
+    """`retake cases add` with a candidate profile (issue 11's `exams:` form) works like a one-exam one:
+    one verdict per exam in the history, one line per exam in the list, recheck per exam."""
+    for name in ("ca-mcc", "uk-plab", "us-usmle"):
+        added = run("add", name, str(CANDIDATES / f"{name}.yaml"), *AS_OF)
+        assert added.exit_code == 0, added.stdout + added.stderr
+    rows = {r["name"]: r for r in json.loads(run("list", "--json").stdout)}
+    assert rows["ca-mcc"]["exams"] == ["mccqe1", "nac"]
+    assert "mccqe1=" in rows["ca-mcc"]["decision"] and "nac=" in rows["ca-mcc"]["decision"]
+    shown = json.loads(run("show", "uk-plab", "--json").stdout)
+    assert set(shown["verdicts"][0]["verdict"]["verdicts"]) >= {"ielts-academic", "plab1"}
+    human = run("list").stdout
+    assert "still to sit" in human  # an exam listed without sittings, in words, beside its id
+    assert run("recheck", *AS_OF).exit_code == 0
+    later = run("recheck", "--as-of", "2029-06-01", "--json", "--no-save")
+    assert later.exit_code == 4
+    changed = json.loads(later.stdout)["cases"]
+    assert changed and all(c["changes"] and all(ch["exam"] for ch in c["changes"]) for c in changed)

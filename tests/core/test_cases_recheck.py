@@ -7,6 +7,7 @@ Cases whose sitting falls after that day with a score of 50-54 no longer pass: e
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -226,3 +227,37 @@ def test_a_multi_exam_verdict_gives_per_exam_columns():
     assert record.outcome is None and record.rules_version == "v9"
     assert record.earliest_date == "2026-12-01" and record.next_deadline == "2027-03-09"
     assert [d["exam"] for d in record.deadlines] == ["plab2", "plab1", "plab2"]
+
+
+class TwoRatchetPlugin(RatchetPlugin):
+    """The same Council's two exams (the second a copy under another id): a candidate sits both."""
+
+    def __init__(self, raised: bool):
+        super().__init__(raised)
+        self.second = dataclasses.replace(self.exam, id="ratchet-two", name="Ratchet Exam Two")
+
+    @hookimpl
+    def retake_register_exams(self, register):
+        register(self.exam)
+        register(self.second)
+
+
+def test_a_multi_exam_case_is_saved_and_rechecked_exam_by_exam(tmp_path: Path):
+    """Issue 14 with issue 11's profiles: a candidate's case holds one verdict per exam, and a recheck
+    names the exam that flipped and its rule (the other exam, unchanged, is not listed)."""
+    candidate = {"target": {"country": "AU", "specialty": "general-practice"},
+                 "exams": {"ratchet-exam": {"attempts": [{"date": "2026-08-03", "score": 52}]},
+                           "ratchet-two": {"attempts": [{"date": "2026-08-03", "score": 70}]}}}
+    with open_store(tmp_path / "cases.db") as store:
+        with registered_plugin(TwoRatchetPlugin(raised=False), "ratchet", entry_points=False) as v1:
+            case = add_case(store, "both", candidate, AS_OF, v1)
+            assert set(store.history("both")[0].verdict["verdicts"]) == {"ratchet-exam", "ratchet-two"}
+            assert store.history("both")[0].decision == "ratchet-exam=not_allowed; ratchet-two=not_allowed"
+            assert case.name == "both"
+        with registered_plugin(TwoRatchetPlugin(raised=True), "ratchet", entry_points=False) as v2:
+            report = recheck(store, AS_OF, v2)
+        (changed,) = report.changed
+        decisions = [c for c in changed.changes if c.field == "decision"]
+        assert [(c.exam, c.before, c.after) for c in decisions] == [("ratchet-exam", "not_allowed", "retake_required")]
+        assert "ratchet.passed-final" in decisions[0].rules
+        assert store.history("both")[-1].decision == "ratchet-exam=retake_required; ratchet-two=not_allowed"
