@@ -37,7 +37,7 @@ def _retake() -> list[str]:
 def _example() -> str:
     from importlib import resources
 
-    return str(resources.files("core.examples").joinpath("usmle-step2ck-low-pass.yaml"))
+    return str(resources.files("plugins.usmle").joinpath("examples/usmle-step2ck-low-pass.yaml"))
 
 
 def commands() -> dict[str, list[str]]:
@@ -112,7 +112,7 @@ mark("17 more parameter adapters (one per `decide` option)")
 import core; mark("core package (pydantic models, engine adapter, framework rules)")
 from core.loading import read_profile_file
 from importlib import resources
-data = read_profile_file(str(resources.files("core.examples").joinpath("usmle-step2ck-low-pass.yaml")))
+data = read_profile_file(str(resources.files("plugins.usmle").joinpath("examples/usmle-step2ck-low-pass.yaml")))
 mark("yaml + reading the profile")
 from core.pipeline import default_pipeline
 pipeline = default_pipeline(); mark("plugins via entry points + rule base compiled")

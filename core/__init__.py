@@ -10,6 +10,7 @@ from core.exams import Assessment, Band, Deadline, Eligibility, ExamSpec, Judged
 from core.hookspecs import hookimpl
 from core.profile import Profile, parse_profile
 from core.overrides import Override
+from core.plugin_examples import Example, package_examples
 from core.pipeline import Pipeline, default_pipeline, evaluate
 from core.rules import ANY_EXAM, Priority, Rule
 from core.verdict import Verdict
@@ -17,7 +18,7 @@ from core.verdict import Verdict
 __version__ = "0.1.0"
 
 __all__ = [
-    "Assessment", "Band", "Dated", "DatedValues", "Deadline", "Eligibility", "ExamSpec", "FieldError",
+    "Assessment", "Band", "Dated", "DatedValues", "Deadline", "Eligibility", "ExamSpec", "Example", "FieldError",
     "ANY_EXAM", "JudgedAttempt", "Override", "Pipeline", "PluginError", "Priority", "Profile", "ProfileError", "RetakeError", "Rule", "Scale",
-    "Source", "Specialty", "Verdict", "default_pipeline", "evaluate", "hookimpl", "parse_profile",
+    "Source", "Specialty", "Verdict", "default_pipeline", "evaluate", "hookimpl", "package_examples", "parse_profile",
 ]

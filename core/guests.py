@@ -66,6 +66,22 @@ class _PluginStdout(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    # io.TextIOBase defines these itself (fileno raising, isatty False, encoding None), so they never
+    # reach __getattr__: answer for the real stream (rich asks fileno() when a pipe closes early).
+    def fileno(self) -> int:
+        return self.real.fileno()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.real, "isatty", lambda: False)())
+
+    @property
+    def encoding(self) -> Any:  # type: ignore[override]
+        return getattr(self.real, "encoding", None)
+
+    @property
+    def errors(self) -> Any:  # type: ignore[override]
+        return getattr(self.real, "errors", None)
+
     def __getattr__(self, name: str) -> Any:  # encoding, buffer, isatty, fileno … of the real stream
         return getattr(self.real, name)
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover - imports for the type hints only
     from core.specialty_index import Specialty
     from core.exams import Assessment, ExamSpec
     from core.candidate import Candidate
+    from core.plugin_examples import Example
     from core.profile import Profile
     from core.rules import Rule
 
@@ -85,4 +86,20 @@ def retake_assess(
         (e.g. a PLAB 1 score without its sitting's pass mark), naming the field.
 
     Since 0.1.
+    """
+
+
+@hookspec
+def retake_register_examples(register: "Callable[[Example], None]") -> None:
+    """Register example profiles of this plugin's exams: `retake decide --example NAME`, `retake
+    exams` and the dashboard's example list show them with the plugin's name.
+
+    :param register: call `register(Example(name, title, profile))` once per example
+        (`core.plugin_examples.Example`); `package_examples(__name__)` reads every YAML file in
+        the package's `examples/` folder (name = file name, title = its leading comment). Names
+        are lower-case words joined by dashes and unique across plugins. Checked at the door: the
+        profile parses and names one of this plugin's exams; the contract kit also runs each
+        through a verdict.
+
+    Since 0.2.
     """

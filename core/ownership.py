@@ -168,6 +168,7 @@ class Ownership:
     rules: list[Rule] = field(default_factory=list)
     rule_owner: dict[str, str] = field(default_factory=dict)
     specialties: list[Specialty] = field(default_factory=list)
+    examples: dict[str, Any] = field(default_factory=dict)  # name -> core.plugin_examples.Example
 
     def holds(self, plugin: str) -> bool:
         return plugin in self.contributions
@@ -177,6 +178,7 @@ class Ownership:
         claims = {f"exam {e.id}": f"exam id {e.id!r}" for e in found.exams}
         claims.update({f"specialty {s.id}@{s.country}": f"specialty {s.id!r} for {s.country}"
                        for s in _own_specialties(found)})
+        claims.update({f"example {e.name}": f"example name {e.name!r}" for e in found.examples})
         return claims
 
     def _holder(self, claim: str) -> str | None:
@@ -223,6 +225,7 @@ class Ownership:
 
     def _rebuild(self) -> None:
         self.exams, self.rules, self.rule_owner, self.specialties, self.exam_owner = {}, [], {}, [], {}
+        self.examples = {}
         for name, found in self.contributions.items():
             for exam in found.exams:
                 object.__setattr__(exam, "plugin", name)
@@ -232,3 +235,5 @@ class Ownership:
                 self.rules.append(scoped(rule, name))
                 self.rule_owner[rule.id] = name
             self.specialties += _own_specialties(found)
+            for example in found.examples:
+                self.examples[example.name] = dataclasses.replace(example, plugin=name)

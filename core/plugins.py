@@ -34,6 +34,7 @@ from core.exams import Assessment, ExamSpec
 from core.guests import guest_call, guest_call_here
 from core.profile import Profile
 from core.ownership import BUILT_IN_DISTRIBUTION, Contribution, Ownership, check_contribution
+from core.plugin_examples import Example
 from core.rules import Rule
 
 ENTRY_POINT_GROUP = "retake.plugins"
@@ -65,7 +66,7 @@ class PluginInfo:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "version": self.version, "origin": self.origin, "exams": self.exams,
-            "rules": self.rules, "specialties": self.specialties, "error": self.error,
+            "rules": self.rules, "specialties": self.specialties, "error": self.error, "examples": self.examples,
         }
 
 
@@ -146,6 +147,11 @@ class Registry:
         return self.ownership.rule_owner
 
     @property
+    def examples(self) -> "dict[str, Example]":
+        """Example profiles by name (`core.plugin_examples`), each with its plugin's name."""
+        return self.ownership.examples
+
+    @property
     def _specialties(self) -> list[Specialty]:
         return self._default_specialties + self.ownership.specialties
 
@@ -223,13 +229,14 @@ class Registry:
                 if other.name == loser and other.ok:
                     self._unregister(self.pm.get_plugin(loser))
                     other.error = reason
-                    other.exams, other.rules, other.specialties = [], 0, 0
+                    other.exams, other.rules, other.specialties, other.examples = [], 0, 0, []
         info.exams = [e.id for e in found.exams]
         info.rules, info.specialties = len(found.rules), len(found.specialties)
+        info.examples = sorted(e.name for e in found.examples)
         self.plugins.append(info)
         if not self.ownership.holds(name):  # refused while accepting (a contested id)
             self._unregister(plugin)
-            info.exams, info.rules, info.specialties = [], 0, 0
+            info.exams, info.rules, info.specialties, info.examples = [], 0, 0, []
             self._fail_recorded(info, self.ownership.refused[name])
         return info
 

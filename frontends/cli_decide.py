@@ -51,12 +51,26 @@ def _read_profile(profile: str) -> Any:
     return read_profile_file(profile)
 
 
-def _needs_message() -> str:
-    from core.examples import names
+def _example_data(name: str) -> Any:
+    """The profile of the example `name` from the installed plugins; an unknown name fails listing them."""
+    from core.pipeline import default_pipeline
+    from core.plugin_examples import all_examples, find_example
 
+    registry = default_pipeline().registry
+    if name not in registry.examples:
+        listed = "; ".join(f"{e.name} ({e.plugin})" for e in all_examples(registry)) or "none: no plugin ships one"
+        _fail(f"--example: no installed plugin ships an example named {name!r}", allowed=listed)
+    return find_example(name, registry).data()
+
+
+def _needs_message() -> str:
+    from core.pipeline import default_pipeline
+    from core.plugin_examples import all_examples
+
+    names = [e.name for e in all_examples(default_pipeline().registry)]
     return (
         "decide needs a profile: a YAML or JSON file, `-` to read one from stdin, --example NAME "
-        f"({', '.join(names())}), or the quick options {', '.join(QUICK_FIELDS[o][1] for o in QUICK_REQUIRED)} "
+        f"({', '.join(names) or 'no plugin ships examples'}), or the quick options {', '.join(QUICK_FIELDS[o][1] for o in QUICK_REQUIRED)} "
         "(plus --score for scored exams). Example:\n"
         "  retake decide --exam usmle-step2ck --score 221 --date 2025-09-14 "
         "--specialty internal-medicine --country US --as-of 2026-11-25"
@@ -70,7 +84,7 @@ def decide(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="Judge as of this day (default: today)."),
     what_if: bool = typer.Option(False, "--what-if", help="Also list the smallest changes that flip the verdict."),
     full: bool = typer.Option(False, "--full", help="Show everything: the flowchart path, every reason, notes."),
-    example: Optional[str] = typer.Option(None, "--example", metavar="NAME", help="Use a built-in example profile."),
+    example: Optional[str] = typer.Option(None, "--example", metavar="NAME", help="Use an example profile a plugin ships (see `retake exams`)."),
     exam: Optional[str] = typer.Option(None, "--exam", help="Quick use: exam id (see `retake exams`)."),
     date_: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Quick use: the day of the sitting."),
     score: Optional[float] = typer.Option(None, "--score", help="Quick use: the score on the exam's scale."),
@@ -103,11 +117,7 @@ def decide(
             if profile is not None:
                 data = _read_profile(profile)
             else:
-                from core import examples
-
-                if example not in examples.names():
-                    _fail(f"--example: no built-in example {example!r}", allowed=", ".join(examples.names()))
-                data = examples.load(example)
+                data = _example_data(example)
             stray = [QUICK_FIELDS[name][1] for name in given if name in ATTEMPT_OPTIONS]
             if stray:
                 _fail(f"{', '.join(stray)} describe a single attempt and cannot be combined with a profile: "

@@ -41,6 +41,9 @@ def exams(
     _json_errors(as_json)
     day = _parse_day(as_of)
     registry = _registry()
+    from core.plugin_examples import all_examples
+
+    shipped = all_examples(registry)
     rows = []
     for exam in sorted(registry.exams.values(), key=lambda e: e.id):
         scale = exam.scale_on(day)
@@ -53,6 +56,7 @@ def exams(
             "retakes_common": exam.retakes_common,
             "discontinued": exam.discontinued.isoformat() if exam.discontinued else None,
             "sources": [_source_dict(s) for s in exam.sources],
+            "examples": [{"name": e.name, "title": e.title, "plugin": e.plugin} for e in shipped if exam.id in e.exams],
         })
     if as_json:
         _emit_json(rows)
@@ -62,9 +66,11 @@ def exams(
         row["scale_text"] = f"{scale['low']:g}-{scale['high']:g}" if scale else "pass/fail"
         row["pass_text"] = "per sitting" if row["pass_mark_per_sitting"] else row["pass_mark"]
         row["name_text"] = f"{row['name']} ({row['country']}, plugin {row['plugin']})"
+        row["examples_text"] = [f"{e['name']} ({e['plugin']})" for e in row["examples"]]
     _print_table(f"Exams (policy in force on {day.isoformat()})",
                  [("id", "Exam id"), ("name_text", "Name"), ("scale_text", "Scale"), ("pass_text", "Pass mark"),
-                  ("attempt_limit", "Attempts"), ("retake_after_pass", "Retake after pass")],
+                  ("attempt_limit", "Attempts"), ("retake_after_pass", "Retake after pass"),
+                  ("examples_text", "Examples (plugin)")],
                  rows, {"id": "bold cyan"}, flexible="name_text")
     _warn_load_errors(registry)
 

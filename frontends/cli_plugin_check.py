@@ -11,6 +11,16 @@ from frontends.cli_common import EXIT_USAGE, _emit_json, _escaped, _fail
 
 # Problem text -> the fix, for the problems the kit and the registry find most often.
 FIXES = (
+    ("is not a valid profile", "correct the field the message names in that example's YAML file"),
+    ("none of this plugin's exams", "set the example's exam: to one of the exam ids your plugin registers"),
+    ("gives no verdict", "run `retake decide --example NAME --as-of DAY` and fix what it reports"),
+    ("the name must be lower-case", "rename the example (its file name) to lower-case words joined by dashes"),
+    ("give it a title", "start the example's YAML file with a # comment saying who the profile is"),
+    ("example name", "give each example a name of its own (prefix it with your exam id)"),
+    ("there is no rule", "override an id that `retake rules --exam ID` lists, or an action:/red_flag: key "
+                         "from `retake decide --json`"),
+    ("concludes the decision or a flowchart step", "write a rule of your own for the judgement; overrides "
+                                                   "only reword or drop reasons, red flags and actions"),
     ("ids start with the plugin's name", "rename the rule id to start with the plugin's name and a dot"),
     ("has no field", "spell the field as the fact defines it (the message lists its fields)"),
     ("no fact", "quote a core fact ({case.score}) or one of your own facts ({myplugin_record.attempts})"),
@@ -57,6 +67,8 @@ def check_command(name: str, as_json: bool) -> None:
     else:
         report = check_plugin(plugin, name)
         problems, notes = report.problems, report.notes
+        if not problems:  # alone it is sound; beside the other installed plugins it may still be refused
+            problems = _refused_beside_others(name)
     rows: list[dict[str, Any]] = [{"problem": p, "fix": fix_for(p)} for p in problems]
     if as_json:
         _emit_json({"plugin": name, "ok": not rows, "problems": rows, "notes": notes})
@@ -69,3 +81,12 @@ def check_command(name: str, as_json: bool) -> None:
             typer.echo(f"  note: {note}")
     if rows:
         raise typer.Exit(EXIT_USAGE)
+
+
+def _refused_beside_others(name: str) -> list[str]:
+    """Why core refuses plugin `name` when it loads with every other installed plugin (an exam id,
+    specialty or example name another plugin owns), or nothing."""
+    from core.plugins import build_registry
+
+    registry = build_registry(strict=False)
+    return [info.error for info in registry.plugins if info.name == name and info.error]

@@ -1,22 +1,32 @@
-"""Built-in example profiles: the dashboard opens on one, the README walks through them."""
+"""Old reader of the built-in examples, kept for the readers not moved yet (the dashboard, some tests).
+
+The profiles themselves now ship with their plugins (`plugins/*/examples/*.yaml`, registered
+through the `retake_register_examples` hook): read them with `core.plugin_examples`
+(`all_examples`, `find_example`, `default_example`). These three functions answer from there,
+over the process-wide pipeline's plugins; this module goes once nothing imports it.
+"""
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
-from core.loading import parse_text
+from core.plugin_examples import DEFAULT, all_examples, find_example
 
-DEFAULT = "usmle-step2ck-low-pass"
+__all__ = ["DEFAULT", "load", "names", "text"]
 
 
 def names() -> list[str]:
-    return sorted(p.name[:-5] for p in resources.files(__package__).iterdir() if p.name.endswith(".yaml"))
+    return [example.name for example in all_examples()]
 
 
 def text(name: str = DEFAULT) -> str:
-    return resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    example = find_example(name)
+    if example.text:
+        return example.text
+    import yaml
+
+    return yaml.safe_dump(example.data(), sort_keys=False)
 
 
 def load(name: str = DEFAULT) -> Any:
-    return parse_text(text(name), name=f"example {name}")
+    return find_example(name).data()

@@ -13,9 +13,10 @@
 `check_plugin` runs every check and returns a `ContractReport`: exam specs valid; every exam,
 dated value, band, rule and specialty has a source; dated values ordered without gaps and pass
 marks on their scale; bands cover the scale without overlaps; rules sound (known fact types and
-fields) and compiling into the engine with the framework's; and, for sample profiles the kit
-builds from each ExamSpec plus any you give, eligibility deterministic for a fixed day, verdicts
-valid against the Verdict contract, and every eligibility state reached decided.
+fields) and compiling into the engine with the framework's; for sample profiles the kit builds
+from each ExamSpec plus any you give, eligibility deterministic for a fixed day, verdicts valid
+against the Verdict contract, and every eligibility state reached decided; and every example
+the plugin ships (`retake_register_examples`) parses, names its own exam and gives a verdict.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from core.specialty_index import Specialty
 from core.errors import PluginError
 from core.exams import ExamSpec
 from core.pipeline import Pipeline
+from core.ownership import Contribution
+from core.overrides import check_overrides
+from core.plugin_examples import Example, check_examples, example_problems, verdict_problems
 from core.plugins import ENTRY_POINT_GROUP, Registry, build_registry
 from core.rules import Rule
 from core.testing.checks import check_bands, check_dated_values, check_exam_specs, check_sources, check_specialties
@@ -56,6 +60,7 @@ class ContractReport:
     samples: list[Sample] = field(default_factory=list)
     states: dict[tuple[str, bool, bool, str], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -63,7 +68,8 @@ class ContractReport:
 
     def summary(self) -> str:
         lines = [f"plugin {self.name!r}: {len(self.exams)} exam(s), {len(self.rules)} rule(s), "
-                 f"{len(self.specialties)} specialty(ies), {len(self.samples)} sample profile(s)"]
+                 f"{len(self.specialties)} specialty(ies), {len(self.examples)} example(s), "
+                 f"{len(self.samples)} sample profile(s)"]
         for (exam, passed, can_retake, blocked), decided in sorted(self.states.items()):
             lines.append(f"  {exam}: passed={passed} can_retake={can_retake} blocked_by={blocked or '-'} -> {decided}")
         lines += [f"  note: {n}" for n in self.notes]
@@ -91,6 +97,16 @@ def collect(plugin: object, name: str) -> tuple[list[ExamSpec], list[Rule], list
     return exams, rules, specialties
 
 
+def collect_examples(plugin: object, name: str) -> list[Any]:
+    """What one plugin's `retake_register_examples` registers, without core's checks at the door."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(plugin, name=name)
+    examples: list[Any] = []
+    pm.hook.retake_register_examples(register=examples.append)
+    return examples
+
+
 def check_plugin(
     plugin: object,
     name: str,
@@ -113,6 +129,10 @@ def check_plugin(
         report.problems.append(f"registering the plugin failed: {type(exc).__name__}: {exc}")
         return report
     report.exams, report.rules, report.specialties = exams, rules, specialties
+    try:
+        report.examples = collect_examples(plugin, name)
+    except Exception as exc:  # noqa: BLE001 - a plugin that cannot register fails the contract
+        report.problems.append(f"registering the plugin's examples failed: {type(exc).__name__}: {exc}")
     report.problems += check_exam_specs(exams)
     report.problems += check_sources(exams, rules, specialties)
     report.problems += check_dated_values(exams)
@@ -120,6 +140,13 @@ def check_plugin(
     report.problems += check_rules(rules, name)
     report.problems += check_specialties(specialties)
     report.problems += check_rules_compile(rules)
+    found = Contribution(name, exams=exams, rules=rules, specialties=specialties, examples=report.examples)
+    report.problems += check_overrides(found)
+    report.problems += check_examples(found)
+    own = [e.id for e in exams if isinstance(e, ExamSpec)]
+    for example in report.examples:
+        if isinstance(example, Example):
+            report.problems += example_problems(example, own)
     if report.problems:
         return report  # the pipeline below would only repeat these in a less helpful form
 
@@ -133,6 +160,13 @@ def check_plugin(
     outcomes = run_samples(pipeline, name, [e for e in exams], as_of, profiles)
     report.samples, report.states = outcomes.samples, outcomes.states
     report.problems += outcomes.problems
+    own = {e.id for e in exams}
+    mine = [e for e in registry.examples.values() if e.plugin == name]
+    if any(set(e.exams) - own for e in mine):  # an example naming other plugins' exams: judged beside them
+        with registered_plugin(plugin, name, as_default=False) as beside:
+            report.problems += [p for e in mine for p in verdict_problems(e, beside, as_of)]
+    else:
+        report.problems += [p for e in mine for p in verdict_problems(e, pipeline, as_of)]
     # Now the plugin's own fact types are known from its assessments: check rules against their fields.
     report.problems += check_rules(rules, name, fact_fields=outcomes.fact_fields)
     emitted = set(outcomes.fact_fields)
@@ -212,5 +246,5 @@ def registered_plugin(
 __all__ = [
     "DEFAULT_AS_OF", "ContractReport", "Sample", "assert_plugin_contract", "check_bands", "check_dated_values",
     "check_exam_specs", "check_plugin", "check_rules", "check_rules_compile", "check_sources", "check_specialties",
-    "check_verdict", "collect", "core_fact_fields", "installed_plugins", "registered_plugin", "sample_profiles",
+    "check_verdict", "collect", "collect_examples", "core_fact_fields", "installed_plugins", "registered_plugin", "sample_profiles",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import hookimpl
+from core import hookimpl, package_examples
 from core.specialty_index import Specialty
 from core.exams import Assessment, ExamSpec
 from core.profile import Profile
@@ -54,3 +54,9 @@ def retake_assess(exam: ExamSpec, profile: Profile, as_of: date, candidate) -> A
     if pair is not None:
         assessment.facts.append(pair)
     return assessment
+
+
+@hookimpl
+def retake_register_examples(register):
+    for example in package_examples(__name__):  # plugins/<name>/examples/*.yaml
+        register(example)

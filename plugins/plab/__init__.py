@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import hookimpl
+from core import hookimpl, package_examples
 from core.exams import Assessment, ExamSpec
 from core.profile import Profile
 from plugins.plab import eligibility, english, exams, rules
@@ -36,3 +36,9 @@ def retake_assess(exam: ExamSpec, profile: Profile, as_of: date, candidate) -> A
     if exam.id in rules.ENGLISH:
         return english.assess(exam, profile, as_of)
     return eligibility.assess(exam, profile, as_of, candidate)
+
+
+@hookimpl
+def retake_register_examples(register):
+    for example in package_examples(__name__):  # plugins/<name>/examples/*.yaml
+        register(example)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import hookimpl
+from core import hookimpl, package_examples
 from core.exams import Assessment, ExamSpec
 from core.profile import Profile
 from plugins.usmle import eligibility, policy, rules
@@ -31,3 +31,9 @@ def retake_register_rules(register):
 @hookimpl
 def retake_assess(exam: ExamSpec, profile: Profile, as_of: date, candidate) -> Assessment | None:
     return eligibility.assess(exam, profile, as_of, candidate)
+
+
+@hookimpl
+def retake_register_examples(register):
+    for example in package_examples(__name__):  # plugins/<name>/examples/*.yaml
+        register(example)

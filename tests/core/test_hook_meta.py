@@ -59,7 +59,7 @@ def untested(hooks: list[str], names: set[str]) -> list[str]:
 
 
 def test_there_are_hooks_to_check():
-    assert hook_names() == ["retake_assess", "retake_register_exams", "retake_register_rules",
+    assert hook_names() == ["retake_assess", "retake_register_examples", "retake_register_exams", "retake_register_rules",
                             "retake_register_specialties"]
 
 

@@ -33,7 +33,10 @@ def test_every_problem_of_a_broken_plugin_is_named_with_its_fix(tmp_path: Path, 
     found = json.loads(result.stdout)
     text = " | ".join(p["problem"] for p in found["problems"])
     for expected in ("'broken.misspelt-field'", "blocked_byy", "'broken.bad-placeholder'", "malformed placeholder",
-                     "'broken.unknown-decision'", "'perhaps'", "'other.wrong-prefix'"):
+                     "'broken.unknown-decision'", "'perhaps'", "'other.wrong-prefix'",
+                     "there is no rule 'framework.no-such-rule'", "example 'broken-bad-date' is not a valid profile",
+                     "attempts[0].date", "example 'broken-other-exam' names usmle-step1, none of this plugin's exams",
+                     "example 'Broken Name': the name must be lower-case", "example 'Broken Name': give it a title"):
         assert expected in text, text
     assert all(p["fix"] for p in found["problems"])
     plain = CliRunner().invoke(app, ["plugins", "check", "broken"])

@@ -1,4 +1,4 @@
-"""Every example profile (examples/profiles and the built-in ones) evaluates to a verdict."""
+"""Every example profile the built-in plugins ship (plugins/*/examples/) evaluates to a verdict."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from core.examples import load, names
 from core.loading import parse_text
 
-PROFILES = sorted((Path(__file__).resolve().parents[2] / "examples" / "profiles").glob("*.yaml"))
+PROFILES = sorted((Path(__file__).resolve().parents[2] / "plugins").glob("*/examples/*.yaml"))
 EXPECTED = {
     "usmle-step2ck-low-pass": "not_allowed", "plab1-borderline": "not_allowed",
     "ielts-academic-writing-short": "retake_required", "mccqe1-new-scale": "not_allowed", "nac-pass": "do_not_retake",
