@@ -17,7 +17,7 @@ from core.timeline import KINDS
 from frontends.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples" / "profiles").glob("*.yaml"))
+EXAMPLES = sorted(ROOT.glob("plugins/*/examples/*.yaml"))  # the examples the built-in plugins ship
 AS_OF = "2026-11-25"
 
 
