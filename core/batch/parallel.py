@@ -6,8 +6,9 @@ once, so memory stays flat however long the input is, and chunks are yielded bac
 they were read. Each worker builds its own pipeline once (same plugins: same environment).
 
 Rows that are already errors (reading failed) are turned into records here, without a worker.
-If a worker dies (a plugin crashing the interpreter, the OOM killer), the rows of every chunk it
-had not returned become "internal fault" records: still one per row, still in order.
+If a worker dies (a plugin crashing the interpreter, the OOM killer), the pool fails every chunk in
+flight; those chunks are re-judged row by row in a separate one-worker pool, so only a row that
+kills its worker again becomes an "internal fault" record: still one per row, still in order.
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ def judge_rows_parallel(rows: Iterable[Row], as_of: date, pipeline: Any = None, 
         for _, future in pending:
             future.cancel()
         executor.shutdown(wait=True, cancel_futures=True)
+        if state.get("isolator") is not None:
+            state["isolator"].shutdown(wait=True, cancel_futures=True)
 
 
 def _judge_here(items: list[Item], as_of: date, pipeline: Any, csv_names: bool) -> list[Result]:
@@ -182,10 +185,41 @@ def _collect(entry: tuple[list[Item], Future], stats: BatchStats, state: dict[st
             state["in_process"] = True
             results = _judge_here(items, as_of, pipeline, csv_names)
         else:
-            results = _died(items, exc)
+            results = _isolate(items, exc, state, as_of, csv_names)
     else:
         state["results"] += 1
     yield from _records(results, stats)
+
+
+MAX_ISOLATED_DEATHS = 5  # rows that kill a worker again, each one a fault; after that, the rest are faults too
+
+
+def _isolate(items: list[Item], exc: BaseException, state: dict[str, Any], as_of: date,
+             csv_names: bool) -> list[Result]:
+    """A broken pool fails every chunk in flight, most of them held by healthy workers. Re-judge
+    this chunk's rows one at a time in a separate one-worker pool, so only a row that kills its
+    worker again becomes a fault (never in this process: that row could kill the batch itself)."""
+    out: list[Result] = []
+    for item in items:
+        if item[2] is not None:
+            out.append(item[2])
+            continue
+        if state.get("deaths", 0) >= MAX_ISOLATED_DEATHS:
+            out.extend(_died([item], exc))
+            continue
+        if state.get("isolator") is None:
+            state["isolator"] = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=_init_worker)
+        try:
+            with _plain_main():
+                future = state["isolator"].submit(_judge_chunk, [item], as_of, csv_names)
+            out.extend(future.result())
+        except BrokenProcessPool as again:
+            state["deaths"] = state.get("deaths", 0) + 1
+            state["isolator"].shutdown(wait=True, cancel_futures=True)
+            state["isolator"] = None
+            out.extend(_died([item], again))
+    return out
 
 
 def _chain(head: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
