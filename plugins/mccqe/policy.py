@@ -41,8 +41,11 @@ PART2_END = Source("MCCQE Part II discontinued in June 2021; LMCC via Part I plu
                    "training (residentdoctors.ca; secondary pages)", "https://residentdoctors.ca/")
 CARMS = Source("MCC: CaRMS and MCC exams (IMGs supply MCCQE Part I and NAC results; programs set criteria)",
                f"{MCC}/carms/")
-CARMS_STATS = Source("CaRMS R-1 match reports: IMG first-attempt match rate about 14% (2019); 671 IMGs matched "
-                     "in the 2024 R-1 main match (555 in 2023)", "https://www.carms.ca/data-reports/r1-data-reports/")
+CARMS_STATS = Source("CaRMS R-1 match reports: 851 IMGs matched in the 2025 R-1 main match (671 in 2024, 555 in "
+                     "2023); IMG first-attempt match rate about 14% (2019)", "https://www.carms.ca/data-reports/r1-data-reports/")
+# CaRMS R-1 main match, IMGs matched, by match year (CaRMS, primary; policies.md revised 2026-12-01).
+CARMS_IMGS_MATCHED = {2025: 851, 2024: 671, 2023: 555}
+CARMS_LATEST_YEAR = max(CARMS_IMGS_MATCHED)
 HEURISTIC = Source("Retake Verdict heuristic: MCCQE Part I bands by SDs from the cohort mean, Canadian "
                    "specialty indices (plugins/mccqe/policy.py)", "plugins/mccqe/policy.py")
 

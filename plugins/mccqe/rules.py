@@ -8,7 +8,7 @@ Every `blocked_by` code `eligibility.py` emits has a rule concluding `not_allowe
 from __future__ import annotations
 
 from core.exams import stale_policy_rule
-from core.rules import Rule, action, decision, fact, gt, red_flag
+from core.rules import Priority, Rule, action, decision, fact, gt, red_flag
 from plugins.mccqe import policy
 
 PART1_RULES = (
@@ -147,6 +147,8 @@ PART2_RULES = (
     ),
 )
 
+_MATCHED = policy.CARMS_IMGS_MATCHED
+
 CONTEXT_RULES = (
     Rule(
         id="mccqe.context.carms",
@@ -154,11 +156,13 @@ CONTEXT_RULES = (
         when={"case": fact("case", plugin="mccqe"), "target": fact("target", country="CA")},
         then=[action("mccqe-carms-criteria", "Read each target program's CaRMS description for its IMG criteria "
                                              "(exam results, Canadian clinical exposure, language).")],
-        text="In the CaRMS R-1 match, IMGs supply their MCCQE Part I and NAC results and each program sets its "
-             "own criteria. Canada is extremely restrictive for IMGs: about 14% of IMG applicants matched on the "
-             "first try in 2019, and 671 IMGs matched in the 2024 R-1 main match (555 in 2023). An exam score "
-             "is one hurdle among many.",
-        source=policy.CARMS_STATS, confidence="medium-high", priority=86,
+        text="Context, not a chance of success: in the CaRMS R-1 match, IMGs supply their MCCQE Part I and NAC "
+             "results and each program sets its own criteria. Canada is extremely restrictive for IMGs: "
+             f"{_MATCHED[2025]} IMGs matched in the 2025 R-1 main match ({_MATCHED[2024]} in 2024, {_MATCHED[2023]} "
+             "in 2023), and about 14% of IMG applicants matched on the first try in 2019. An exam score is one "
+             "hurdle among many.",
+        source=policy.CARMS_STATS, confidence="medium-high", priority=Priority.CONTEXT + 6,
+        effective_note="CaRMS 2025 R-1 data",
     ),
 )
 

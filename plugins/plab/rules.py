@@ -8,8 +8,8 @@ Every `blocked_by` code `eligibility.py` emits has a rule concluding `not_allowe
 from __future__ import annotations
 
 from core.exams import stale_policy_rule
-from core.rules import Rule, action, decision, fact, gt, lt, one_of, red_flag
-from plugins.plab import bands, policy
+from core.rules import Priority, Rule, action, decision, fact, gt, lt, one_of, red_flag
+from plugins.plab import bands, policy, uk_context
 
 PARTS = ("plab1", "plab2")
 ENGLISH = ("ielts-academic", "oet-medicine")
@@ -265,7 +265,46 @@ ENGLISH_RULES = (
     ),
 )
 
-CONTEXT_RULES = (
+PLAB_PART = fact("case", one_of("exam", ("plab1", "plab2")))  # context for PLAB verdicts, not English tests
+
+
+def _ratio_rule(r: uk_context.CompetitionRatio) -> Rule:
+    return Rule(
+        id=f"plab.context.ratio-{r.specialty_id}",
+        title=f"UK context: competition for {r.programme} ({r.year})",
+        when={"case": PLAB_PART, "target": fact("target", country="GB", specialty=r.specialty_id)},
+        text=f"Context, not a chance of success: {r.programme} had {r.text} in {r.year} recruitment "
+             f"(secondary figures, {r.confidence} confidence). Offers go on the whole application: a PLAB "
+             "margin is not ranked.",
+        source=r.source, confidence=r.confidence, priority=Priority.CONTEXT + 5,
+        effective_note=f"{r.year} recruitment data",
+    )
+
+
+_RATIO_IDS = tuple(r.specialty_id for r in uk_context.RATIOS)
+
+CONTEXT_RULES = tuple(_ratio_rule(r) for r in uk_context.RATIOS) + (
+    Rule(
+        id="plab.context.ratio-not-recorded",
+        title="UK context: no competition ratio recorded for this specialty",
+        when={"case": PLAB_PART,
+              "target": fact("target", {"$and": [{"$neq": {"specialty": s}} for s in _RATIO_IDS]}, country="GB")},
+        text="No competition ratio for {target.specialty_name} training is recorded in this product's sources: "
+             "that is unknown, not easy. The NHS England competition ratios are published each recruitment year.",
+        source=uk_context.RATIOS_2024, confidence="medium", priority=Priority.CONTEXT + 5,
+        effective_note="2024 recruitment data",
+    ),
+    Rule(
+        id="plab.context.uk-graduates-first",
+        title="UK context: UK graduates and settled applicants are prioritised (medium confidence)",
+        when={"case": PLAB_PART, "target": fact("target", country="GB")},
+        text="Medium confidence (from secondary text, not yet checked against the Act): the Medical Training "
+             "(Prioritisation) Act 2026 puts UK graduates and settled applicants first for 2026 training offers "
+             "and for interviews from 2027. Unless you are one of them, this weighs more on your chances of an "
+             "offer than any PLAB margin.",
+        source=uk_context.PRIORITISATION, confidence=uk_context.PRIORITISATION_CONFIDENCE,
+        effective=uk_context.PRIORITISATION_FROM, priority=Priority.CONTEXT + 4,
+    ),
     Rule(
         id="plab.context.uk-routes",
         title="UK context: most IMGs start in non-training posts",
