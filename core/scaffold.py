@@ -4,7 +4,8 @@
         pyproject.toml      hatchling; entry point `fmge = "retake_fmge"` in group retake.plugins
         README.md
         retake_fmge/        __init__.py (hooks), policy.py (exam, dated values, sources, specialties),
-                            eligibility.py (date arithmetic), rules.py (rules with sources)
+                            eligibility.py (date arithmetic), rules.py (rules with sources),
+                            examples/fmge-exam-pass-after-fail.yaml (an example profile it ships)
         tests/              test_contract.py (the contract kit, a sample verdict, the entry point)
 
 The generated package passes its own tests as written. Its policy numbers are placeholders marked
@@ -30,8 +31,9 @@ RESERVED = {"framework", "core", "plugins", "frontends", "retake", "test", "test
 FILES = (
     "pyproject.toml", "README.md",
     "package/__init__.py", "package/policy.py", "package/eligibility.py", "package/rules.py",
-    "tests/test_contract.py",
+    "package/examples/example.yaml", "tests/test_contract.py",
 )
+EXAMPLE_FILE = "examples/example.yaml"  # written as examples/<exam id>-pass-after-fail.yaml
 
 
 def _check_name(name: str) -> str:
@@ -98,6 +100,7 @@ def write_plugin(name: str, country: str, dest: Path) -> Path:
     for relative in FILES:
         text = templates.joinpath(f"{relative}.tmpl").read_text(encoding="utf-8")
         target = relative.replace("package/", f"{values['module']}/", 1)
+        target = target.replace(EXAMPLE_FILE, f"examples/{values['exam_id']}-pass-after-fail.yaml")
         rendered[target] = Template(text).substitute(values)
     root.mkdir(parents=True)
     for relative, text in rendered.items():

@@ -80,7 +80,10 @@ def test_an_installed_amc_plugin_is_found_and_used(venv: Venv, tmp_path: Path):
     assert exams["amc-cat-mcq"]["country"] == "AU"
     assert "usmle-step2ck" in exams  # the built-ins still load beside it
 
-    decided = venv.retake("decide", str(AMC / "profiles" / "amc-mcq-pass.yaml"), "--json", "--as-of", AS_OF)
+    # The examples ship inside the wheel (retake_amc/examples/) and are listed beside their exam.
+    assert [e["name"] for e in exams["amc-cat-mcq"]["examples"]] == ["amc-mcq-pass"]
+    assert exams["amc-clinical"]["examples"][0]["plugin"] == "amc"
+    decided = venv.retake("decide", "--example", "amc-mcq-pass", "--json", "--as-of", AS_OF)
     assert decided.returncode == 0, decided.stderr
     verdict = json.loads(decided.stdout)
     assert verdict["exam"] == "amc-cat-mcq"
@@ -91,7 +94,7 @@ def test_an_installed_amc_plugin_is_found_and_used(venv: Venv, tmp_path: Path):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert json.loads(checked.stdout)["problems"] == []
 
-    clinical = venv.retake("decide", str(AMC / "profiles" / "amc-clinical-fail.yaml"), "--json", "--as-of", AS_OF)
+    clinical = venv.retake("decide", "--example", "amc-clinical-fail", "--json", "--as-of", AS_OF)
     assert clinical.returncode == 0, clinical.stderr
     assert json.loads(clinical.stdout)["decision"] == "retake_required"
 
@@ -116,3 +119,24 @@ def test_a_scaffolded_plugin_installs_and_passes_its_own_tests(venv: Venv, tmp_p
     assert {row["id"]: row["plugin"] for row in json.loads(listed.stdout)}["demo-exam-exam"] == "demo-exam"
     checked = venv.retake("plugins", "check", "demo-exam")
     assert checked.returncode == 0 and "no problem" in checked.stdout, checked.stdout + checked.stderr
+    decided = venv.retake("decide", "--example", "demo-exam-exam-pass-after-fail", "--json", "--as-of", AS_OF)
+    assert decided.returncode == 0, decided.stderr
+    assert json.loads(decided.stdout)["decision"] == "not_allowed"
+
+
+def test_a_broken_installed_plugin_is_named_with_every_problem(venv: Venv, tmp_path: Path):
+    package = write_plugin("demo-broken", "NZ", tmp_path)
+    module = package / "retake_demo_broken"
+    # Three faults an author makes: a misspelt field, an override of an id that does not exist, a broken example.
+    rules = module / "rules.py"
+    rules.write_text(rules.read_text().replace('blocked_by="passed-final"', 'blocked_byy="passed-final"'))
+    policy = module / "policy.py"
+    policy.write_text(policy.read_text().replace('Override("red_flag:prior-failure"', 'Override("red_flag:no-such-flag"'))
+    (module / "examples" / "demo-broken-exam-typo.yaml").write_text(
+        "# A sitting on no day.\nexam: demo-broken-exam\nattempts: [{date: someday, score: 150}]\n")
+    venv.pip_install(package)
+    checked = venv.retake("plugins", "check", "demo-broken", "--json")
+    assert checked.returncode == 2, checked.stdout + checked.stderr
+    problems = " | ".join(p["problem"] for p in json.loads(checked.stdout)["problems"])
+    for expected in ("blocked_byy", "'red_flag:no-such-flag'", "example 'demo-broken-exam-typo' is not a valid profile"):
+        assert expected in problems, problems

@@ -171,3 +171,13 @@ def test_exams_show_each_exams_examples_with_the_plugin():
     assert listed["mccqe2"]["examples"] == []
     table = runner.invoke(app, ["exams"], env={"COLUMNS": "160"}).stdout
     assert "usmle-step2ck-low-pass (usmle)" in table
+
+
+def test_retake_register_examples_the_amc_example_plugin(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "amc-plugin"))
+    import retake_amc
+
+    report = check_plugin(retake_amc, "amc")
+    assert report.ok, report.summary()
+    assert sorted(e.name for e in report.examples) == ["amc-clinical-fail", "amc-mcq-pass"]
+    assert any(o.target == "red_flag:prior-failure" for exam in report.exams for o in exam.overrides)

@@ -20,7 +20,8 @@ def generated(tmp_path: Path) -> Path:
 def test_writes_every_file_of_an_installable_package(generated: Path, tmp_path: Path):
     assert generated == tmp_path / "retake-india-fmge"
     written = sorted(str(p.relative_to(generated)) for p in generated.rglob("*") if p.is_file())
-    assert written == sorted(f.replace("package/", "retake_india_fmge/") for f in FILES)
+    assert written == sorted(f.replace("package/", "retake_india_fmge/").replace(
+        "examples/example.yaml", "examples/india-fmge-exam-pass-after-fail.yaml") for f in FILES)
     pyproject = tomllib.loads((generated / "pyproject.toml").read_text())
     assert pyproject["build-system"]["build-backend"] == "hatchling.build"
     assert pyproject["project"]["name"] == "retake-india-fmge"
@@ -107,3 +108,16 @@ def test_retake_new_plugin_command(tmp_path: Path):
     assert "already exists" in again.output
     bad = runner.invoke(app, ["new-plugin", "Bad_Name", "--country", "IN", "--dest", str(tmp_path)])
     assert bad.exit_code == 2 and "lower-case" in bad.output
+
+
+def test_the_generated_plugin_uses_an_override_and_ships_an_example(generated: Path, monkeypatch: pytest.MonkeyPatch):
+    from core.testing import check_plugin
+
+    monkeypatch.syspath_prepend(str(generated))
+    module = __import__("retake_india_fmge")
+    report = check_plugin(module, "india-fmge")
+    assert report.ok, report.summary()
+    assert [e.name for e in report.examples] == ["india-fmge-exam-pass-after-fail"]
+    assert report.examples[0].title.startswith("INDIA-FMGE exam: a pass at 175")
+    (exam,) = report.exams
+    assert [o.target for o in exam.overrides] == ["red_flag:prior-failure"]

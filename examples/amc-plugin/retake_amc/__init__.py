@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import Assessment, ExamSpec, Profile, hookimpl
+from core import Assessment, ExamSpec, Profile, hookimpl, package_examples
 
 from retake_amc import eligibility, policy, rules
 
@@ -37,3 +37,9 @@ def retake_register_specialties(register):
 @hookimpl
 def retake_assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     return eligibility.assess(exam, profile, as_of)
+
+
+@hookimpl
+def retake_register_examples(register):
+    for example in package_examples(__name__):  # retake_amc/examples/*.yaml: shipped in the wheel
+        register(example)

@@ -14,11 +14,17 @@ from core.errors import ProfileError
 from core.testing import assert_plugin_contract, registered_plugin
 
 AS_OF = date(2026, 6, 1)
-PROFILES = Path(__file__).parent.parent / "profiles"
+PROFILES = Path(retake_amc.__file__).parent / "examples"  # the examples the plugin ships
 
 
 def profile(name: str) -> dict:
     return yaml.safe_load((PROFILES / f"{name}.yaml").read_text())
+
+
+def test_the_plugin_ships_its_examples(pipeline):
+    shipped = {e.name: e for e in pipeline.registry.examples.values() if e.plugin == "amc"}
+    assert sorted(shipped) == ["amc-clinical-fail", "amc-mcq-pass"]
+    assert shipped["amc-mcq-pass"].title.startswith("A second-attempt AMC CAT MCQ pass at 262")
 
 
 @pytest.fixture
