@@ -58,3 +58,11 @@ class PluginError(RetakeError):
 
 class EngineError(RetakeError):
     """The rules engine failed (an action raised, or the rule base concluded nothing coherent)."""
+
+
+class Stopped(SystemExit):
+    """A stop asked for from outside (SIGTERM, SIGHUP): never a plugin's fault.
+
+    The batch's signal handler raises it on the main thread, wherever the program is, plugin code
+    included; the plugin guard re-raises it instead of reading it as the plugin calling sys.exit().
+    """

@@ -33,7 +33,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from core.errors import PluginError, ProfileError
+from core.errors import PluginError, ProfileError, Stopped
 from core.timeouts import HookTimedOut, PluginRaised, Stuck, call_with_deadline, run_on_worker
 
 _IN_PLUGIN = threading.local()
@@ -173,6 +173,8 @@ def guest_call_here(plugin: str, stage: str, hook: str, fn: Callable[..., Any], 
         if time.monotonic() - _USER_INTERRUPT["at"] < 5.0:
             raise  # the user pressed Ctrl-C
         raise PluginError(plugin, stage, f"{hook}: {describe(exc)}") from exc
+    except Stopped:
+        raise  # SIGTERM/SIGHUP landed while the plugin ran: the command stops, the plugin is not at fault
     except BaseException as exc:  # noqa: BLE001 - SystemExit from the plugin too
         raise PluginError(plugin, stage, f"{hook}: {describe(exc)}") from exc
     finally:

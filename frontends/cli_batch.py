@@ -151,12 +151,14 @@ def _cleanup_on_signals() -> dict[int, Any]:
     import signal
     import threading
 
+    from core.errors import Stopped  # imported here, not inside the handler
+
     previous: dict[int, Any] = {}
     if threading.current_thread() is not threading.main_thread():
         return previous
 
     def stop(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
+        raise Stopped(128 + signum)  # not a plugin's sys.exit(), even when it lands in plugin code
 
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)

@@ -256,3 +256,19 @@ def test_an_infinite_timeout_loads_every_plugin():
     registry = build_registry(env={"RETAKE_PLUGIN_TIMEOUT": "inf", "RETAKE_PLUGINS": BUILT_INS})
     assert not registry.load_errors
     built_ins_work(registry)
+
+
+def test_a_stop_signal_landing_in_plugin_code_stops_the_command_not_the_plugin():
+    # `retake batch` turns SIGTERM/SIGHUP into core.errors.Stopped on the main thread, wherever it
+    # is. In a plugin's assess it was read as the plugin's sys.exit(): that row became a fault and
+    # the batch ran on to the end (seen as a flaky signal test). It must go through.
+    from core.errors import Stopped
+    from core.guests import guest_call_here
+
+    def interrupted():
+        raise Stopped(143)
+
+    with pytest.raises(Stopped):
+        guest_call_here("someone", "assessing x", "retake_assess", interrupted, (), timeout=2)
+    with pytest.raises(PluginError, match="SystemExit"):
+        guest_call_here("someone", "assessing x", "retake_assess", lambda: sys.exit(3), (), timeout=2)
