@@ -13,7 +13,8 @@ Fact types and fields:
   time_limit_expired
 - target: country, specialty, specialty_name, setting, competitiveness, demand (the index with the
   setting's adjustment: the one every rule compares and quotes), index_text ("50, with 15 added
-  for university programs"), tier (of demand), clinical_term, placed (country words: `core.vocabulary`)
+  for university programs"), tier (of demand), clinical_term, placed, programs, programs_cap, selectors,
+  later_exams, training (country words: `core.vocabulary.target_terms`)
 - band / predicted_band: key, label, rank, fits_up_to, basis, heuristic
 - plan: has_prediction, predicted_score, gain, evidence, big_gain, small_gain, has_timeline,
   months_to_application, prep_months, months_needed, slack
@@ -33,7 +34,7 @@ from core.calendar_math import months_until
 from core.engine import clock_fact
 from core.exams import Assessment, Band
 from core.profile import Profile
-from core.vocabulary import plural, terms_for
+from core.vocabulary import plural, target_terms
 
 NO_GAIN_MEASURE = 1e9
 
@@ -125,12 +126,11 @@ def target_fact(profile: Profile, specialty: Specialty) -> dict[str, Any]:
     bump = SETTING_BUMP[setting]
     demand = min(100, specialty.competitiveness + bump)
     index_text = f"{demand}, with {bump} added for {setting} programs" if bump else f"{demand}"
-    terms = terms_for(profile.target.country)
     return {
         "t": "target", "country": profile.target.country, "specialty": specialty.id,
         "specialty_name": specialty.name, "setting": setting, "setting_text": setting_words(setting),
         "competitiveness": specialty.competitiveness, "demand": demand, "index_text": index_text,
-        "tier": tier_of(demand), "clinical_term": terms["clinical"], "placed": terms["placed"],
+        "tier": tier_of(demand), **target_terms(profile.target.country),
     }
 
 

@@ -101,20 +101,42 @@ TONES: tuple[str, ...] = get_args(Tone)
 
 # --- country terms -----------------------------------------------------------------------------
 # The words a verdict uses for a target country's system; any other country gets DEFAULT_TERMS.
+# `programs`: who reads the application ("your target {target.programs}"), `Programs` the same at the
+# start of a sentence; `selectors`: the people who judge it; `later_exams`: what a fail predicts
+# trouble with; `training`: what the application is for.
 COUNTRY_TERMS = {
     "US": {"clinical": "US clinical experience (USCE)", "placed": "matched", "posts": "residency programs",
-           "system": "the Match"},
+           "system": "the Match", "programs": "programs", "Programs": "Programs",
+           "selectors": "program directors", "later_exams": "later board exams", "training": "residency"},
     "GB": {"clinical": "UK clinical experience in NHS posts", "placed": "got posts or training offers",
-           "posts": "posts and training programmes", "system": "UK recruitment"},
+           "posts": "posts and training programmes", "system": "UK recruitment",
+           "programs": "UK posts and training programmes", "Programs": "UK posts and training programmes",
+           "selectors": "UK shortlisting panels", "later_exams": "later exams and training assessments",
+           "training": "training"},
     "CA": {"clinical": "Canadian clinical experience", "placed": "matched through CaRMS",
-           "posts": "residency programs", "system": "CaRMS"},
+           "posts": "residency programs", "system": "CaRMS", "programs": "CaRMS programs",
+           "Programs": "CaRMS programs", "selectors": "CaRMS program directors", "later_exams": "later exams",
+           "training": "residency"},
 }
 DEFAULT_TERMS = {"clinical": "clinical experience in the target country", "placed": "were accepted",
-                 "posts": "programs", "system": "the application cycle"}
+                 "posts": "programs", "system": "the application cycle", "programs": "programs",
+                 "Programs": "Programs", "selectors": "selectors", "later_exams": "later exams",
+                 "training": "training"}
 
 
 def terms_for(country: str) -> dict[str, str]:
     return COUNTRY_TERMS.get(country, DEFAULT_TERMS)
+
+
+# The country words every target fact carries (core.facts.target_fact), by fact field.
+TARGET_TERM_FIELDS = {"clinical_term": "clinical", "placed": "placed", "programs": "programs",
+                      "programs_cap": "Programs", "selectors": "selectors", "later_exams": "later_exams",
+                      "training": "training"}
+
+
+def target_terms(country: str) -> dict[str, str]:
+    terms = terms_for(country)
+    return {field_name: terms[key] for field_name, key in TARGET_TERM_FIELDS.items()}
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

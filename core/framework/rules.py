@@ -83,7 +83,7 @@ QUESTION_B = [
         title="A pass with no numeric score cannot block a target",
         when={"case": fact("case", passed=True, has_score=False)},
         then=[answer("blocks_target", False)],
-        text="{case.exam_name} reports only pass or fail for this sitting: programs see a pass, so "
+        text="{case.exam_name} reports only pass or fail for this sitting: {target.programs} see a pass, so "
              "there is no number to improve.",
         source=S1, priority=20,
     ),
@@ -167,7 +167,7 @@ QUESTION_F = [
         title="Programs accept retakes",
         when={"big": BIG, "programs": fact("programs", stance="yes")},
         then=[answer("programs_accept_retakes", True)],
-        text="You report that your target programs accept a retaken exam and value the higher score.",
+        text="You report that your target {target.programs} accept a retaken exam and value the higher score.",
         source=S2, priority=40,
     ),
     Rule(
@@ -175,7 +175,7 @@ QUESTION_F = [
         title="Programs turn away repeat attempts",
         when={"big": BIG, "programs": fact("programs", stance="no")},
         then=[answer("programs_accept_retakes", False)],
-        text="You report that your target programs screen out applicants with more than one attempt.",
+        text="You report that your target {target.programs} screen out applicants with more than one attempt.",
         source=S2, priority=40,
     ),
     Rule(
@@ -184,9 +184,9 @@ QUESTION_F = [
         when={"big": BIG, "programs": fact("programs", stance="unknown"),
               "case": fact("case", all_attempts_reported=True, retakes_common=False)},
         then=[answer("programs_accept_retakes", False)],
-        text="Programs' view of retakes is unknown, and {case.exam_name} reports every attempt. "
-             "Assumed: a second attempt will count against you until you learn otherwise from the "
-             "programs themselves.",
+        text="The view of {target.programs} on retakes is unknown, and {case.exam_name} reports every "
+             "attempt. Assumed: a second attempt will count against you until you learn otherwise from "
+             "{target.programs} themselves.",
         source=S2, priority=40,
     ),
     Rule(
@@ -195,7 +195,7 @@ QUESTION_F = [
         when={"big": BIG, "programs": fact("programs", stance="unknown"),
               "case": fact("case", retakes_common=True)},
         then=[answer("programs_accept_retakes", True)],
-        text="Programs' view is unknown, but {case.exam_name} is commonly retaken and a better "
+        text="The view of {target.programs} is unknown, but {case.exam_name} is commonly retaken and a better "
              "result is what counts. Assumed: a retake is accepted.",
         source=S2, priority=40,
     ),
@@ -205,7 +205,7 @@ QUESTION_F = [
         when={"big": BIG, "programs": fact("programs", stance="unknown"),
               "case": fact("case", all_attempts_reported=False, retakes_common=False)},
         then=[answer("programs_accept_retakes", True)],
-        text="Programs' view is unknown, but they see only your latest {case.exam_name} result. "
+        text="The view of {target.programs} is unknown, but they see only your latest {case.exam_name} result. "
              "Assumed: a retake is accepted.",
         source=S2, priority=40,
     ),
@@ -268,7 +268,7 @@ ENDS = [
         title="End E: the score stands and blocks this target",
         when={"answer": _asked("blocks_target", True), "eligibility": SCORE_STANDS},
         then=[outcome("adjust_targets")],
-        text="A retake is not possible, so this score is the one programs will see, and it works "
+        text="A retake is not possible, so this score is the one {target.programs} will see, and it works "
              "against this target: choose targets where people with your score {target.placed}.",
         source=S7, priority=60,
     ),
@@ -277,7 +277,7 @@ ENDS = [
         title="End G: keep the score, strengthen other areas",
         when={"answer": _asked("programs_accept_retakes", False)},
         then=[outcome("improve_other_areas")],
-        text="A higher score could help, but not through a retake the programs hold against you: "
+        text="A higher score could help, but not through a retake your target {target.programs} hold against you: "
              "strengthen the other parts of the application instead.",
         source=S7, priority=60,
     ),
@@ -294,7 +294,7 @@ ENDS = [
         title="End J: plan a focused retake",
         when={"answer": _asked("early_enough", True)},
         then=[outcome("plan_focused_retake")],
-        text="Every test is met: the score blocks the target, a big gain is realistic, programs "
+        text="Every test is met: the score blocks the target, a big gain is realistic, {target.programs} "
              "accept retakes and there is time. Plan a focused retake with a clear score goal.",
         source=S7, priority=60,
     ),
@@ -390,7 +390,7 @@ RED_FLAGS = [
         title="The target takes scores in your range",
         when={"answer": _asked("blocks_target", False), "case": fact("case", has_score=True),
               "retake_possible": RETAKE_POSSIBLE},
-        then=[_toned(red_flag("score-in-range", "Good news: your target programs routinely take applicants "
+        then=[_toned(red_flag("score-in-range", "Good news: your target {target.programs} routinely take applicants "
                                                 "with scores in your range."), "reassurance")],
         text="Your current score already fits the target; a retake would change little.",
         source=S5, priority=80,
@@ -399,9 +399,9 @@ RED_FLAGS = [
         id="framework.red-flag.repeat-attempts-disfavored",
         title="Programs disfavor repeat attempts",
         when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "programs": fact("programs", stance="no")},
-        then=[red_flag("attempts-disfavored", "Your target programs disfavor applicants with several "
+        then=[red_flag("attempts-disfavored", "Your target {target.programs} disfavor applicants with several "
                                               "attempts.")],
-        text="A second attempt would be held against you by the programs you target.",
+        text="A second attempt would be held against you by the {target.programs} you target.",
         source=S5, priority=80,
     ),
     Rule(
@@ -409,10 +409,10 @@ RED_FLAGS = [
         title="A failed attempt is on the record",
         # Only where programs see every attempt: a failed IELTS sitting that nobody sees is no flag.
         when={"case": fact("case", gt("failures", 0), all_attempts_reported=True)},
-        then=[_toned(red_flag("prior-failure", "A failed attempt is on your record: many program directors "
-                                               "read a fail as a risk of struggling with later board exams."),
+        then=[_toned(red_flag("prior-failure", "A failed attempt is on your record: many {target.selectors} "
+                                               "read a fail as a risk of struggling with {target.later_exams}."),
                      "warning")],
-        text="{case.failures_text} on the record. For many programs a clean record with "
+        text="{case.failures_text} on the record. For many {target.programs} a clean record with "
              "a lower score reads better than a higher score after a fail.",
         source=FAQ, priority=80,
     ),
@@ -420,7 +420,7 @@ RED_FLAGS = [
         id="framework.faq.clean-first-pass",
         title="A clean first-attempt pass has value of its own",
         when={"case": fact("case", passed=True, failures=0, attempts_used=1), "retake_possible": RETAKE_POSSIBLE},
-        text="You passed on your first attempt. For many programs that clean record outweighs a "
+        text="You passed on your first attempt. For many {target.programs} that clean record outweighs a "
              "somewhat higher score earned on a second try; a retake gives it up.",
         source=FAQ, priority=85,
     ),
@@ -479,14 +479,14 @@ REALITY = [
         when={"case": PASSED, "retake_possible": RETAKE_POSSIBLE, "target": fact("target", tier="mid-to-high")},
         text="{target.specialty_name} ({target.setting_text}, index {target.demand}) weighs scores more, but not "
              "alone. A retake is worth considering only early, with evidence you underperformed and "
-             "a plan for a big jump; repeat attempts still worry some programs.",
+             "a plan for a big jump; repeat attempts still worry some {target.programs}.",
         source=S3, priority=85,
     ),
     Rule(
         id="framework.reality.ultra-competitive",
         title="Ultra-competitive target",
         when={"case": PASSED, "target": fact("target", tier="ultra-competitive")},
-        then=[action("related-routes", "Put your effort into research, networking at academic programs, "
+        then=[action("related-routes", "Put your effort into research, networking in academic departments, "
                                        "related specialties or another country's route, not a retake.")],
         text="{target.specialty_name} (index {target.demand}) is dominated by top scores, "
              "local graduates and research-heavy applications. A retake from a low pass will not "
@@ -536,7 +536,7 @@ ALTERNATIVES = [
         title="Pick targets that fit the score",
         when={"outcome": fact("outcome", one_of("value", ("adjust_targets", "build_rest_of_cv"))),
               "target": fact("target")},
-        then=[action("right-targets", "Build a target list of programs where IMGs with your profile have "
+        then=[action("right-targets", "Build a target list of {target.programs} where IMGs with your profile have "
                                       "recently {target.placed}: ask graduates of your school, residents from "
                                       "your country and specialty IMG groups. Right doors, not more doors.")],
         text="Targets chosen from the real outcomes of people like you do more than a retake.",
@@ -548,7 +548,7 @@ ALTERNATIVES = [
         when={"outcome": KEEP},
         then=[action("upward-trajectory", "Show an upward trajectory: strong clinical evaluations, good "
                                           "workplace feedback and better results on any later exams.")],
-        text="Programs care whether you will pass boards and cope with residency: later evidence of "
+        text="{target.programs_cap} care whether you will pass {target.later_exams} and cope with {target.training}: later evidence of "
              "strong performance softens a low score.",
         source=S6, priority=90,
     ),
