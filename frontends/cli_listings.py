@@ -26,11 +26,14 @@ def _source_dict(source: Any) -> dict[str, str]:
     return {"title": source.title, "url": source.url}
 
 
-def _print_table(title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]],
-                 styles: dict[str, str] | None = None, flexible: str | None = None) -> None:
+def _print_table(title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]], key: str,
+                 whole: tuple[str, ...] = (), styles: dict[str, str] | None = None) -> None:
+    """A listing fitted to the terminal: the `key` column (ids) whole on one line, the `whole` ones
+    (names, lists of ids) wrapped only between words, the rest folded (cli_render.fitted_listing)."""
     from frontends import cli_render
 
-    cli_render.console().print(cli_render.listing(title, columns, rows, styles, flexible))
+    out = cli_render.console()
+    out.print(cli_render.fitted_listing(title, columns, rows, out.width, key, whole, styles))
 
 
 def exams(
@@ -71,7 +74,7 @@ def exams(
                  [("id", "Exam id"), ("name_text", "Name"), ("scale_text", "Scale"), ("pass_text", "Pass mark"),
                   ("attempt_limit", "Attempts"), ("retake_after_pass", "Retake after pass"),
                   ("examples_text", "Examples (plugin)")],
-                 rows, {"id": "bold cyan"}, flexible="name_text")
+                 rows, key="id", whole=("name_text", "examples_text"), styles={"id": "bold cyan"})
     _warn_load_errors(registry)
 
 
@@ -104,7 +107,7 @@ def specialties(
         row["name_text"] += f"\n{row['note']}" if row["note"] else ""
     title = f"Specialties for {code}" if country is not None else "Specialties (defaults for every country, then country overrides)"
     _print_table(title, [("id", "Specialty id"), ("name_text", "Name"), ("competitiveness", "Index (0-100)"),
-                         ("tier", "Tier")], rows, {"id": "bold cyan"}, flexible="name_text")
+                         ("tier", "Tier")], rows, key="id", whole=("name_text", "tier"), styles={"id": "bold cyan"})
 
 
 def _rule_plugins(registry: "Registry") -> dict[str, str]:
@@ -154,11 +157,10 @@ def rules(
         return
     for row in rows:
         row["when"] = (row["effective"] or row["effective_note"] or "-") + (f"\nuntil {row['until']}" if row["until"] else "")
-        row["rule_text"] = f"{row['id']}\n{row['title']}\n{row['source']}"
     title = f"Rules for {exam}" if exam else "Rules"
-    _print_table(f"{title} ({len(rows)})", [("rule_text", "Rule id / title / source"), ("plugin", "Plugin"),
-                                            ("when", "Effective"), ("confidence", "Confidence")],
-                 rows, flexible="rule_text")
+    _print_table(f"{title} ({len(rows)})", [("id", "Rule id"), ("title", "Title"), ("plugin", "Plugin"),
+                                            ("when", "Effective"), ("confidence", "Confidence"), ("source", "Source")],
+                 rows, key="id", whole=("title", "plugin"), styles={"id": "bold cyan"})
     _print_checks({owner: check for owner, check in checks.items() if owner in {row["plugin"] for row in rows}})
 
 
@@ -202,7 +204,7 @@ def plugins(
         row["status"] = "ok" if row["error"] is None else "FAILED (below)"
     _print_table("Plugins", [("name", "Name"), ("version", "Version"), ("origin", "Origin"), ("exams", "Exams"),
                              ("rules", "Rules"), ("specialties", "Specialties"), ("status", "Status")],
-                 rows, {"name": "bold cyan"})
+                 rows, key="name", whole=("exams",), styles={"name": "bold cyan"})
     _print_checks(checks)
     for row in rows:
         if row["error"] is not None:

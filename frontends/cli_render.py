@@ -257,3 +257,99 @@ def listing(title: str, columns: Sequence[tuple[str, str]], rows: Iterable[Mappi
             cells.append("-" if value in (None, "") else str(value))
         table.add_row(*cells)
     return table
+
+
+# --- listings that fit the terminal (retake exams, rules, plugins, specialties) -------------------
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value) or "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "-" if value in (None, "") else str(value)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=1)
+
+
+def _longest_line(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=1)
+
+
+TABLE_GAP = 3  # what SIMPLE_HEAD without edges adds between two columns: padding, rule, padding
+FOLD_FLOOR = 12  # a column of short values folds only past this width
+
+
+def fitted_listing(title: str, columns: Sequence[tuple[str, str]], rows: Iterable[Mapping[str, Any]], width: int,
+                   key: str, whole: Sequence[str] = (), styles: Mapping[str, str] | None = None) -> Any:
+    """A listing that never breaks an id or a name mid-word at `width` columns.
+
+    `key` (the id) stays whole on one line; the `whole` columns (names, lists of ids) wrap only
+    between words; every other column folds. When even that does not fit, each row becomes a
+    block: the id and name on one line, the other columns below it as `Heading value` pairs.
+    """
+    styles = styles or {}
+    keys = [k for k, _ in columns]
+    table_rows = [[_cell_text(row.get(k)) for k in keys] for row in rows]
+    by_column = list(zip(*table_rows)) if table_rows else [() for _ in keys]
+    floors, wants = [], []
+    for index, (column, heading) in enumerate(columns):
+        values = by_column[index]
+        longest = max([_longest_line(v) for v in values] + [len(heading)])
+        if column == key:
+            floor = max([_longest_line(v) for v in values] + [_longest_word(heading)])
+        elif column in whole:
+            floor = max([_longest_word(v) for v in values] + [_longest_word(heading)])
+        else:
+            floor = min(max([_longest_word(v) for v in values] + [_longest_word(heading)]), FOLD_FLOOR)
+        floors.append(floor)
+        wants.append(max(longest, floor))
+    room = width - TABLE_GAP * (len(columns) - 1)
+    if sum(floors) > room:
+        return _stacked(title, columns, table_rows, width, key, whole, styles)
+    widths = list(floors)
+    spare = room - sum(widths)
+    order = [i for i, c in enumerate(keys) if c in whole] + [i for i, c in enumerate(keys) if c not in whole]
+    for i in order:
+        extra = min(spare, wants[i] - widths[i])
+        widths[i] += extra
+        spare -= extra
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False, show_edge=False,
+                  pad_edge=False)
+    for (column, heading), size in zip(columns, widths):
+        table.add_column(heading, style=styles.get(column, ""), width=size, no_wrap=column == key,
+                         overflow="ignore" if column == key else "fold")
+    for cells in table_rows:
+        table.add_row(*cells)
+    return table
+
+
+def _stacked(title: str, columns: Sequence[tuple[str, str]], table_rows: list[list[str]], width: int, key: str,
+             whole: Sequence[str], styles: Mapping[str, str]) -> Any:
+    from rich.padding import Padding
+
+    keys = [k for k, _ in columns]
+    at = keys.index(key)
+    name_at = next((i for i, c in enumerate(keys) if c in whole and c != key), None)
+    parts: list[Any] = [Text(title, style="italic"), Text("")]
+    for cells in table_rows:
+        head = Table.grid(padding=(0, 2))
+        ident = cells[at]
+        name = cells[name_at] if name_at is not None else ""
+        if name and len(ident) + 2 + _longest_word(name) <= width:
+            head.add_column(no_wrap=True, style=styles.get(key, "bold"))
+            head.add_column(overflow="fold")
+            head.add_row(ident, name)
+            parts.append(head)
+        else:
+            parts.append(Text(ident, style=styles.get(key, "bold"), no_wrap=True, overflow="ignore"))
+            if name:
+                parts.append(Padding(Text(name), (0, 0, 0, 4)))
+        details = [f"{heading}: {cells[i].replace(chr(10), ', ')}" for i, (column, heading) in enumerate(columns)
+                   if i not in (at, name_at)]
+        if details:
+            parts.append(Padding(Text(" · ".join(details), overflow="fold"), (0, 0, 0, 4)))
+    return Group(*parts)
