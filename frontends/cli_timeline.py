@@ -79,25 +79,33 @@ def print_timeline(out: Any, events: list[Any]) -> None:
 
 
 def print_candidate(out: Any, result: Any, registry: Any) -> None:
-    """A compact table per exam (decision, eligibility, deciding reasons), then the timeline."""
+    """Per exam: the same headline panel as `retake decide` (decision, the deciding fact, the
+    flowchart's end), a compact eligibility table and the authority's rules that decided it; then
+    those still to sit and the timeline."""
     from rich import box
     from rich.table import Table
 
-    from core.verdict import DECISION_TEXT
+    from frontends import cli_render
 
+    glyphs = cli_render._glyphs(out)
+    dot = glyphs["dot"]
     for exam_id, verdict in result.verdicts.items():
         spec = registry.exams.get(exam_id)
-        table = Table(title=f"{spec.name if spec else exam_id}: {DECISION_TEXT[verdict.decision]}",
-                      box=box.SIMPLE_HEAD, title_justify="left", show_header=False)
+        out.print(cli_render.headline(verdict, spec.name if spec else exam_id, glyphs))
+        table = Table(box=box.SIMPLE_HEAD, show_header=False, padding=(0, 1))
         table.add_column("", style="dim")
         table.add_column("", overflow="fold")
         e = verdict.eligibility
-        table.add_row("attempts", f"{e.attempts_used} used, "
-                      + ("no limit" if e.attempts_left is None else f"{e.attempts_left} left"))
-        table.add_row("earliest retake", e.earliest_date.isoformat() if e.earliest_date else "no retake")
-        if e.deadline is not None:
-            table.add_row("next deadline", e.deadline.isoformat())
-        # The authority's rules that decided it (framework judgement and context are in `decide` one exam at a time).
+        # As in `retake decide`: no "2 left" beside a retake that is not possible.
+        left = "" if not e.can_retake else (
+            f" {dot} no attempt limit" if e.attempts_left is None else f" {dot} {e.attempts_left} left")
+        table.add_row("attempts", f"{e.attempts_used} used{left} {dot} " + ("passed" if e.passed else "not passed yet"))
+        table.add_row("earliest retake", (e.earliest_date.isoformat() if e.earliest_date else "now")
+                      if e.can_retake else "no retake possible")
+        for deadline in e.deadlines:
+            if deadline.days_left >= 0:
+                table.add_row("deadline", f"{deadline.date.isoformat()} ({deadline.days_left} days left) {deadline.text}")
+        # The authority's rules that decided it (framework judgement and context: `retake decide` per exam).
         policy = [r for r in verdict.reasons if not r.rule.startswith("framework.") and ".context." not in r.rule][:3]
         for reason in policy:
             table.add_row(reason.rule, reason.text)
@@ -106,7 +114,7 @@ def print_candidate(out: Any, result: Any, registry: Any) -> None:
         spec = registry.exams.get(exam_id)
         out.print(f"[bold]{spec.name if spec else exam_id}[/bold]: still to sit (its dates are in the timeline)")
     print_timeline(out, result.timeline)
-    out.print(f"[dim]as of {result.as_of.isoformat()} · rules version {result.rules_version}[/dim]")
+    out.print(f"[dim]as of {result.as_of.isoformat()} {dot} rules version {result.rules_version}[/dim]")
 
 
 def timeline(

@@ -46,3 +46,16 @@ def test_timeline_table_and_errors(tmp_path):
     unwritable = CliRunner().invoke(app, ["timeline", str(UK), "--as-of", "2025-06-01",
                                           "--ics", str(tmp_path / "no" / "such" / "dir.ics")])
     assert unwritable.exit_code == 2 and "--ics" in unwritable.output
+
+
+def test_a_candidates_view_tells_each_exams_story_like_decide():
+    # Per exam: the headline (decision + deciding fact + flowchart end) and no "N left" beside a
+    # retake that is not possible (it read "2 used, 2 left" under "A retake is not allowed").
+    result = CliRunner().invoke(app, ["decide", str(ROOT / "examples" / "candidates" / "ca-mcc.yaml"),
+                                      "--as-of", "2026-01-15"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "A retake is not allowed: you passed MCCQE Part I" in text
+    assert "flowchart end C" in text
+    assert "2 used · passed" in text and "2 used, 2 left" not in text
+    assert "Not passed yet: a retake is required" in text and "1 used · 2 left · not passed yet" in text
