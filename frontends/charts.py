@@ -479,3 +479,93 @@ def pictures(verdict: Verdict, profile: Profile, exam: ExamSpec, specialties: Se
             "Index 0-100, higher is harder for IMGs: the framework's rough scale, not data. Your target's bar "
             "includes the setting (university programs ask more)."))
     return found
+
+
+# --- the candidate's timeline: every exam's windows, deadlines and sittings on one time axis --------
+
+TIMELINE_KINDS = {  # kind -> (words in the legend, colour, point shape)
+    "sitting": ("a sitting", "#546e7a", "circle"),
+    "result": ("a result", "#78909c", "diamond"),
+    "earliest_retake": ("earliest retake", "#2e7d32", "triangle-right"),
+    "window_opens": ("window opens", "#1565c0", "triangle-right"),
+    "deadline": ("deadline", "#c62828", "square"),
+    "validity_end": ("result stops counting", "#ef6c00", "square"),
+}
+WINDOW_COLOUR = "#90caf9"
+
+
+def timeline_frames(events: Sequence[Any], as_of: date,
+                    names: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per dated event, one row per window) for `timeline_chart`.
+
+    Every event gets its own row on the chart, labelled "date · exam: what" and ordered by date, so no
+    two labels can share a line. A window runs from its `window_opens` event to the event of the same
+    rule that closes it, on the closing event's row.
+    """
+    names = names or {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for event in events:
+        if event.kind == "window_opens":
+            continue  # drawn as the start of its window's bar
+        words, _, _ = TIMELINE_KINDS.get(event.kind, (event.kind, "#000000", "circle"))
+        label = f"{event.date.isoformat()} · {names.get(event.exam, event.exam)}: {words}"
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label += f" ({seen[label]})"
+        rows.append({"label": label, "date": event.date.isoformat(), "kind": words, "exam": names.get(event.exam,
+                     event.exam), "rule": event.rule or "your own record", "text": event.text,
+                     "days": event.days_left, "_rule": event.rule, "_kind": event.kind})
+    points = pd.DataFrame(rows, columns=["label", "date", "kind", "exam", "rule", "text", "days", "_rule", "_kind"])
+    windows = []
+    for event in events:
+        if event.kind != "window_opens":
+            continue
+        closing = next((r for r in rows if r["_rule"] == event.rule and r["_kind"] != "sitting"
+                        and r["date"] >= event.date.isoformat()), None)
+        if closing is not None:
+            windows.append({"label": closing["label"], "start": event.date.isoformat(), "end": closing["date"],
+                            "what": "window (opens → closes)", "text": event.text})
+    return points, pd.DataFrame(windows, columns=["label", "start", "end", "what", "text"])
+
+
+def timeline_chart(events: Sequence[Any], as_of: date, names: dict[str, str] | None = None) -> alt.LayerChart:
+    """Bars for windows, a mark per deadline, earliest date and sitting, and a rule for today.
+
+    Each event has its own row (the y axis lists them by date, full text, never thinned), so labels
+    cannot overlap on any width; one legend below names every colour (kinds, the window bar, today).
+    """
+    points, windows = timeline_frames(events, as_of, names)
+    order = list(points.sort_values(["date", "label"])["label"])
+    today_words = f"today ({as_of.isoformat()})"
+    window_words = "window (opens to closes)"
+    kinds = [w for w, _, _ in TIMELINE_KINDS.values() if w in set(points["kind"])]
+    domain = ([window_words] if len(windows) else []) + kinds + [today_words]
+    palette = {w: c for w, c, _ in TIMELINE_KINDS.values()} | {window_words: WINDOW_COLOUR, today_words: "#212121"}
+    colour = alt.Scale(domain=domain, range=[palette[d] for d in domain])
+    shapes = {w: s for w, _, s in TIMELINE_KINDS.values()}
+    # Two lines a label (the date over "exam: what"), so on a phone the labels leave the plot its width.
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(
+        labelLimit=0, labelOverlap=False, labelPadding=6, labelExpr="split(datum.value, ' · ')", labelLineHeight=13))
+    # Padding keeps a mark on the first or last day whole; ticks every 6 months, thinned by Vega if crowded.
+    x_scale = alt.Scale(padding=14)
+    x_axis = alt.Axis(format="%Y-%m", labelOverlap="greedy", title=None, tickCount={"interval": "month", "step": 6})
+    legend = _legend(None)
+    layers: list[Any] = []
+    if len(windows):
+        windows = windows.assign(what=window_words)
+        layers.append(alt.Chart(windows).mark_bar(height={"band": 0.6}, cornerRadius=3, opacity=0.85).encode(
+            x=alt.X("start:T", axis=x_axis, scale=x_scale), x2="end:T", y=y,
+            color=alt.Color("what:N", scale=colour, legend=legend),
+            tooltip=[alt.Tooltip("start:T", title="opens", format="%Y-%m-%d"),
+                     alt.Tooltip("end:T", title="closes", format="%Y-%m-%d"), alt.Tooltip("text:N", title="what")]))
+    layers.append(alt.Chart(points).mark_point(size=110, filled=True, opacity=1).encode(
+        x=alt.X("date:T", axis=x_axis, scale=x_scale), y=y,
+        color=alt.Color("kind:N", scale=colour, legend=legend),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[shapes[k] for k in kinds]), legend=None),
+        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "exam:N", "kind:N", alt.Tooltip("days:Q", title="days left"),
+                 "text:N", "rule:N"]))
+    today = pd.DataFrame([{"date": as_of.isoformat(), "what": today_words}])
+    layers.append(alt.Chart(today).mark_rule(strokeWidth=2, strokeDash=[4, 3]).encode(
+        x=alt.X("date:T", axis=x_axis, scale=x_scale), color=alt.Color("what:N", scale=colour, legend=legend)))
+    return fit_width(alt.layer(*layers).properties(height={"step": 36}))

@@ -18,6 +18,8 @@ import streamlit as st
 
 from core import examples
 from core.errors import FieldError, PluginError, ProfileError, RetakeError
+from core.candidate import is_candidate_form, parse_candidate
+from core.candidate_verdict import evaluate_candidate
 from core.loading import parse_text
 from core.profile import parse_profile
 from core.loading import MAX_PROFILE_BYTES
@@ -42,13 +44,25 @@ registry = pipeline.registry
 
 
 def load_profile(data: Any, origin: str) -> list[FieldError]:
-    """Put a raw profile (from an example or a file) into the form; return its errors instead if invalid."""
+    """Put a raw profile (from an example or a file) into the form; return its errors instead if invalid.
+
+    A candidate profile (`exams:`) fills the form with its first exam with sittings and lists the
+    others under "Other exams of this candidate"."""
+    others: dict[str, dict[str, Any]] = {}
     try:
+        if is_candidate_form(data):
+            parse_candidate(data)  # every error of the whole candidate, named by its exams.ID path
+            data, others = form.split_candidate(data)
         profile = parse_profile(data)
     except ProfileError as exc:
         return exc.errors
     for key, value in form.widget_values(profile).items():
         ss[key] = value
+    ss.other_exams = list(others)
+    for exam_id, entry in others.items():
+        ss[f"other_base_{exam_id}"] = form.attempt_rows(parse_candidate(
+            {"target": data["target"], "exams": {exam_id: {"attempts": entry.get("attempts") or []}}}).exams[exam_id])
+        ss[f"other_more_{exam_id}"] = {k: v for k, v in entry.items() if k != "attempts"}
     ss.attempts_base = form.attempt_rows(profile)
     ss.attempts_version = ss.get("attempts_version", 0) + 1
     ss.loaded_from = origin
@@ -65,6 +79,7 @@ def on_exam_change() -> None:
     # what meant something only for the old exam (scores off the new scale, its sub-scores, its pass
     # marks, a prediction on its scale); follow the exam's country, which the user may change back.
     exam = registry.exams.get(ss.exam)
+    ss.other_exams = [e for e in ss.get("other_exams", []) if e != ss.exam]  # now the form's own exam
     rows = ss.get("attempts_current", ss.get("attempts_base", []))
     ss.attempts_base, cleared = form.rows_for_exam(rows, exam)
     ss.attempts_version = ss.get("attempts_version", 0) + 1
@@ -149,16 +164,32 @@ col_out, col_in = st.columns(2, gap="medium")
 # --- the form -------------------------------------------------------------------------------------
 
 with col_in:
-    profile_data, exam, plan_box = panels.profile_form(registry, on_exam_change, on_country_change)
+    one_exam_data, exam, plan_box = panels.profile_form(registry, on_exam_change, on_country_change)
+    others = panels.other_exams(registry, ss.get("exam"))
+# Without other exams this is the one-exam profile, unchanged; with them, the candidate profile.
+profile_data = form.build_candidate(one_exam_data, others)
 
 # --- the verdict ----------------------------------------------------------------------------------
 
-verdict = profile = None
+verdict = profile = candidate_result = None
+shown_spec = exam
 errors: list[FieldError] = []
 fault = ""
 try:
-    profile = parse_profile(profile_data)
-    verdict = pipeline.evaluate(profile, as_of)
+    if others:
+        # Every exam judged with the whole candidate (rules across exams); the page details the form's
+        # exam, or the first exam with a verdict when the form's exam is still to sit.
+        candidate_result = evaluate_candidate(profile_data, as_of, pipeline)
+        shown_exam = ss.exam if ss.exam in candidate_result.verdicts else next(iter(candidate_result.verdicts), None)
+        if shown_exam is not None:
+            verdict = candidate_result.verdicts[shown_exam]
+            profile = candidate_result.candidate.profile(shown_exam)
+            shown_spec = registry.exams.get(shown_exam, exam)
+        else:
+            fault = "No exam has sittings yet: add the sittings of at least one exam."
+    else:
+        profile = parse_profile(profile_data)
+        verdict = pipeline.evaluate(profile, as_of)
 except ProfileError as exc:
     errors = exc.errors
 except PluginError as exc:
@@ -167,10 +198,12 @@ except RetakeError as exc:
     fault = f"The rules could not reach a verdict: {exc}"
 
 with col_in:
-    panels.plan_inputs(plan_box, exam, verdict)
+    # The plan is the form's exam's: greyed by that exam's verdict only.
+    form_verdict = verdict if verdict is None or verdict.exam == ss.exam else None
+    panels.plan_inputs(plan_box, exam, form_verdict)
 
 with download_slot:
-    stem = (profile_data.get("exam") or "profile").replace("/", "-")
+    stem = (profile_data.get("exam") or ("candidate" if others else "profile")).replace("/", "-")
     st.download_button("Download profile (YAML)", form.to_yaml(profile_data), file_name=f"{stem}.yaml",
                        mime="application/x-yaml", key="download_yaml", width="stretch")
     st.download_button("Download profile (JSON)", form.to_json(profile_data), file_name=f"{stem}.json",
@@ -188,16 +221,20 @@ with col_out:
         panels.show_errors(errors)
     else:
         st.error(plain(fault))
+    if candidate_result is not None:
+        panels.exam_cards(candidate_result, registry, verdict.exam if verdict is not None else "")
     page_pills()
     shown = ss.get("tab") or TABS[0]
     if shown == "Verdict" and verdict is not None:
         panels.verdict_details(verdict)
     elif shown == "Pictures" and verdict is not None and profile is not None and exam is not None:
-        panels.pictures(verdict, profile, exam, registry)
+        if candidate_result is not None:
+            panels.timeline(candidate_result, registry)
+        panels.pictures(verdict, profile, shown_spec if candidate_result is not None else exam, registry)
     elif shown == "What if":
         tools.what_if(pipeline, profile, verdict, as_of)
     elif shown == "Compare routes":
-        tools.compare_routes(pipeline, profile_data, as_of)
+        tools.compare_routes(pipeline, one_exam_data, as_of)  # routes compare one-exam profiles
     elif shown == "Batch":
         tools.batch(pipeline, as_of)
     elif shown == "Plugins":

@@ -240,3 +240,41 @@ def country_label(code: str) -> str:
 
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value))
+
+
+# --- the candidate: the form's exam plus the other exams of the same person ----------------------
+
+SHARED_FIELDS = ("target", "application", "exceptions")
+PER_EXAM_FIELDS = ("attempts", "plan", "programs_accept_retakes")
+
+
+def build_candidate(profile: Mapping[str, Any], others: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The form's one-exam profile plus other exams as one candidate profile (`exams:` form).
+
+    Without other exams the one-exam profile is returned unchanged, so the one-exam flow (and its
+    downloads, saved cases and errors) stays exactly as before. The form's exam comes first and
+    keeps its plan and stance; an other exam with no sittings is one still to sit.
+    """
+    if not others:
+        return dict(profile)
+    main = profile.get("exam")
+    exams: dict[str, Any] = {main: {k: profile[k] for k in PER_EXAM_FIELDS if k in profile}}
+    for exam_id, entry in others.items():
+        if exam_id != main:
+            exams[exam_id] = {k: v for k, v in entry.items() if k in PER_EXAM_FIELDS}
+    out = {k: profile[k] for k in SHARED_FIELDS if k in profile}
+    out["exams"] = exams
+    return out
+
+
+def split_candidate(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """A candidate profile (`exams:` form) as (the one-exam profile the form shows, the other exams).
+
+    The form shows the first exam with sittings (else the first listed); the rest keep their order.
+    """
+    exams = dict(data.get("exams") or {})
+    main = next((e for e, entry in exams.items() if (entry or {}).get("attempts")), next(iter(exams), None))
+    one = {"exam": main, **{k: v for k, v in (exams.get(main) or {}).items() if k in PER_EXAM_FIELDS}}
+    one.update({k: data[k] for k in SHARED_FIELDS if k in data})
+    others = {e: dict(entry or {}) for e, entry in exams.items() if e != main}
+    return one, others

@@ -121,6 +121,56 @@ def _attempts_editor(exam: ExamSpec | None) -> list[dict[str, Any]]:
     ss = st.session_state
     rows = ss.get("attempts_base", [])
     columns = form.attempt_columns(exam, rows)
+    config = _attempt_config(exam, columns)
+    st.caption("Every sitting, oldest first: failures and incomplete ones too. Add a row at the bottom.")
+    edited = st.data_editor(form.attempts_frame(rows, columns), key=f"attempts-{ss.get('attempts_version', 0)}",
+                            num_rows="dynamic", hide_index=True, column_config=config, width="stretch",
+                            column_order=columns, placeholder="")  # an emptied cell reads empty, not "None"
+    ss.attempts_current = edited.to_dict("records")
+    changes = ss.get(f"attempts-{ss.get('attempts_version', 0)}") or {}
+    if any(changes.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+        ss.pop("exam_switch_notes", None)  # the user has taken up the new exam's rows: errors are errors again
+    return form.frame_to_attempts(edited)
+
+
+def other_exams(registry: Registry, main: str | None) -> dict[str, dict[str, Any]]:
+    """The candidate's other exams (issue 11): add or remove them in one box; each gets its own sittings.
+
+    Nothing added, nothing changes: the profile stays the one-exam form. An added exam with no rows is
+    one still to sit (it gets its deadlines and earliest dates in the timeline, not a verdict).
+    """
+    ss = st.session_state
+    exams = registry.exams
+    options = [e for e in sorted(exams, key=lambda e: (exams[e].country, exams[e].name)) if e != main]
+    chosen = [e for e in ss.get("other_exams", []) if e != main]
+    options += [e for e in chosen if e not in options]
+    ss.other_exams = chosen
+    with st.container(border=True, key="other_exams_box"):
+        st.multiselect("Other exams of this candidate", options, key="other_exams", placeholder="none: one exam",
+                       format_func=lambda e: f"{exams[e].name} · {exams[e].country}" if e in exams
+                       else f"{e} (no loaded plugin offers it)",
+                       help="Rules across exams (an English result's age on the PLAB 1 date, the PLAB 2 window, "
+                            "USMLE attempts at every Step, MCCQE with NAC) need every exam the person has sat or "
+                            "still has to sit. Leave an exam's table empty if it is still to sit.")
+        found: dict[str, dict[str, Any]] = {}
+        for exam_id in ss.other_exams:
+            exam = exams.get(exam_id)
+            rows = ss.get(f"other_base_{exam_id}", [])
+            columns = form.attempt_columns(exam, rows)
+            st.markdown(f"**{plain(exam.name if exam else exam_id)}**")
+            edited = st.data_editor(form.attempts_frame(rows, columns),
+                                    key=f"other-{exam_id}-{ss.get('attempts_version', 0)}", num_rows="dynamic",
+                                    hide_index=True, column_config=_attempt_config(exam, columns), width="stretch",
+                                    column_order=columns, placeholder="")
+            entry = dict(ss.get(f"other_more_{exam_id}", {}))  # its own plan / stance, kept from a loaded file
+            entry["attempts"] = form.frame_to_attempts(edited)
+            found[exam_id] = entry
+        if ss.other_exams:
+            st.caption("An exam with no rows is one still to sit: it gets its dates in the timeline, not a verdict.")
+    return found
+
+
+def _attempt_config(exam: ExamSpec | None, columns: list[str]) -> dict[str, Any]:
     scale = exam.scale_on(date.today()) if exam is not None else None
     # Pixel widths that fit every column of every exam (IELTS: date, score and four skills) in the form's
     # column at 1400 px, so none hides behind a sideways scroll; a date needs about 100 px.
@@ -143,15 +193,7 @@ def _attempts_editor(exam: ExamSpec | None) -> list[dict[str, Any]]:
             name = column[len(form.PART_PREFIX):]
             config[column] = st.column_config.NumberColumn(short.get(name, name.title()), width=62,
                                                            help=f"{name.title()} result.")
-    st.caption("Every sitting, oldest first: failures and incomplete ones too. Add a row at the bottom.")
-    edited = st.data_editor(form.attempts_frame(rows, columns), key=f"attempts-{ss.get('attempts_version', 0)}",
-                            num_rows="dynamic", hide_index=True, column_config=config, width="stretch",
-                            column_order=columns, placeholder="")  # an emptied cell reads empty, not "None"
-    ss.attempts_current = edited.to_dict("records")
-    changes = ss.get(f"attempts-{ss.get('attempts_version', 0)}") or {}
-    if any(changes.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
-        ss.pop("exam_switch_notes", None)  # the user has taken up the new exam's rows: errors are errors again
-    return form.frame_to_attempts(edited)
+    return config
 
 
 # --- the verdict ------------------------------------------------------------------------------------
@@ -346,3 +388,50 @@ def plugins(registry: Registry) -> None:
     if not registry.load_errors:
         st.caption("Every plugin loaded.")
     st.caption("Exams: " + ", ".join(f"{plain(e.name)} ({plain(e.plugin)})" for e in registry.exams.values()))
+
+
+# --- the candidate: one card per exam, the timeline --------------------------------------------------
+
+
+def exam_cards(result: Any, registry: Registry, shown: str) -> None:
+    """One verdict card per exam of the candidate (issue 11); the exam the page details is marked."""
+    exams = registry.exams
+    st.markdown(f"**Every exam of this candidate ({len(result.candidate.exams)})**")
+    for exam_id in result.candidate.exams:
+        name = exams[exam_id].name if exam_id in exams else exam_id
+        verdict = result.verdicts.get(exam_id)
+        with st.container(border=True, key=f"exam_card_{exam_id}"):
+            if verdict is None:
+                st.markdown(f"**{plain(name)}** · still to sit")
+                st.caption("No sittings yet: no retake verdict. Its windows and deadlines are in the timeline "
+                           "(Pictures).")
+                continue
+            colour = charts.DECISION_COLOURS[verdict.decision]
+            here = " · detailed below" if exam_id == shown else ""
+            st.markdown(f"**{plain(name)}** · :{colour}[**{DECISION_TEXT[verdict.decision]}**]{here}")
+            sentence = verdict_view.headline(verdict)
+            if sentence != DECISION_TEXT[verdict.decision]:
+                st.caption(plain(sentence))
+            elig = verdict.eligibility
+            facts = [f"attempts used {elig.attempts_used}"]
+            if elig.can_retake:
+                facts.append("earliest retake " + verdict_view.days(elig.earliest_date, verdict.as_of, "not known"))
+            if elig.deadline:
+                facts.append("next deadline " + verdict_view.days(elig.deadline, verdict.as_of))
+            st.caption(plain(" · ".join(facts)))
+
+
+def timeline(result: Any, registry: Registry) -> None:
+    """The candidate's timeline as a picture, then every event in words (the chart's tooltips, written out)."""
+    names = {e: registry.exams[e].name if e in registry.exams else e for e in result.candidate.exams}
+    names.update({e.exam: registry.exams[e.exam].name for e in result.timeline if e.exam in registry.exams})
+    st.subheader("When does each exam's window open and close?")
+    if not result.timeline:
+        st.caption("No dated events: nothing to draw.")
+        return
+    st.altair_chart(charts.timeline_chart(result.timeline, result.as_of, names), width="stretch")
+    st.caption("One row per date, oldest first; the dashed line is today.")
+    upcoming = [e for e in result.timeline if e.kind != "sitting" and e.days_left >= 0]
+    for event in upcoming:
+        st.markdown(f"- **{plain(verdict_view.days(event.date, result.as_of))}** · {plain(names.get(event.exam, event.exam))}: "
+                    f"{plain(event.text)}")

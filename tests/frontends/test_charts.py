@@ -136,3 +136,19 @@ def test_altair_pictures_fit_the_width_only_so_axis_and_legends_get_their_own_ro
             spec = picture.chart.to_dict()
             assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}, (name, picture.key)
             assert "80" not in json.dumps([layer["encoding"].get("y2") for layer in spec["layer"]]), (name, picture.key)
+
+
+def test_the_timeline_gives_every_event_its_own_row_and_draws_windows_and_today():
+    import yaml
+    from pathlib import Path
+
+    from core.candidate_verdict import evaluate_candidate
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "examples/candidates/uk-plab.yaml").read_text())
+    result = evaluate_candidate(data, AS_OF)
+    points, windows = charts.timeline_frames(result.timeline, AS_OF)
+    assert points["label"].is_unique  # one row per event: no two labels share a line
+    assert len(points) == sum(1 for e in result.timeline if e.kind != "window_opens")
+    assert list(windows["end"]) == ["2027-03-09"]  # the PLAB 2 window, opened by the PLAB 1 date
+    spec = json.dumps(charts.timeline_chart(result.timeline, AS_OF).to_dict())
+    assert f"today ({AS_OF.isoformat()})" in spec and '"fit-x"' in spec and "split(datum.value" in spec

@@ -7,6 +7,7 @@ import importlib.util
 import json
 import textwrap
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -489,3 +490,53 @@ def test_retake_dashboard_example_option_picks_the_first_example(monkeypatch):
     monkeypatch.setenv("RETAKE_EXAMPLE", name)
     at = start()
     assert at.selectbox(key="example").value == name
+
+
+# --- the candidate: other exams in the same form (issue 11) ----------------------------------------
+
+CANDIDATES = Path(__file__).resolve().parents[2] / "examples" / "candidates"
+
+
+def _cards(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**") and (" · :" in m.value or "still to sit" in m.value)]
+
+
+def test_one_exam_stays_the_one_exam_form(monkeypatch):
+    captured = _capture_downloads(monkeypatch)
+    at = start()
+    assert at.multiselect(key="other_exams").value == []
+    assert not _cards(at)
+    assert yaml.safe_load(captured["usmle-step2ck.yaml"])["exam"] == "usmle-step2ck"
+
+
+def test_adding_an_exam_judges_the_candidate_with_one_card_per_exam(monkeypatch):
+    captured = _capture_downloads(monkeypatch)
+    at = start()
+    at.multiselect(key="other_exams").select("usmle-step1")
+    rerun(at)
+    at.session_state[f"other-usmle-step1-{at.session_state['attempts_version']}"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"date": f"202{n}-0{n}-10", "result": "fail"} for n in range(1, 5)]}
+    rerun(at)
+    cards = _cards(at)
+    assert len(cards) == 2 and "USMLE Step 1" in cards[1] and "USMLE Step 2 CK" in cards[0]
+    saved = yaml.safe_load(captured["candidate.yaml"])
+    assert list(saved["exams"]) == ["usmle-step2ck", "usmle-step1"]
+    assert len(saved["exams"]["usmle-step1"]["attempts"]) == 4
+    # Removing it gives back the one-exam form and its verdict.
+    at.multiselect(key="other_exams").unselect("usmle-step1")
+    rerun(at)
+    assert not _cards(at) and "A retake is not allowed" in decision(at)
+
+
+def test_a_candidate_file_fills_the_form_and_the_timeline_is_drawn():
+    at = start(tab="Pictures")
+    upload_profile(at, yaml.safe_load((CANDIDATES / "uk-plab.yaml").read_text()), "uk.yaml")
+    assert at.selectbox(key="exam").value == "ielts-academic"  # the first exam with sittings
+    assert at.multiselect(key="other_exams").value == ["plab1", "plab2"]
+    cards = _cards(at)
+    assert len(cards) == 3 and "still to sit" in cards[2]
+    assert any(s.value == "When does each exam's window open and close?" for s in at.subheader)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert any("today (2026-11-25)" in json.dumps(spec) for spec in specs)
+    assert not errors(at)
