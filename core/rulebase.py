@@ -45,7 +45,7 @@ def rules_version(rules: tuple[Rule, ...], engine: Engine, registry: Registry) -
         # verdicts as much as rule texts do: a plugin that adds a pass mark from a date, without a
         # new version number, must still change rules_version so `retake cases recheck` re-judges.
         "exams": {exam_id: exam_fingerprint(exam) for exam_id, exam in sorted(registry.exams.items())},
-        "specialties": sorted(repr(s) for s in registry.specialties().values()),
+        "specialties": sorted(repr(s) for s in registry.all_specialties()),  # every country's
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:12]
 
