@@ -43,7 +43,8 @@ class Band:
     usually fits; `rank` orders bands (a retake is worth something only if it changes rank).
     `low`/`high` are inclusive and on the exam's scale, or on a margin over the pass mark when
     `basis` is "margin". `heuristic` marks bands that are the project's judgement, not the
-    authority's.
+    authority's. `index_reading` False: the band is not read against a specialty's competitiveness
+    (an English test: a met minimum is a bar cleared, and posts do not rank applicants by it).
     """
 
     id: str
@@ -56,6 +57,7 @@ class Band:
     note: str = ""
     heuristic: bool = False
     basis: Literal["score", "margin"] = "score"
+    index_reading: bool = True
 
     def contains(self, value: float) -> bool:
         return self.low <= value <= self.high

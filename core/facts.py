@@ -15,7 +15,7 @@ Fact types and fields:
   setting's adjustment: the one every rule compares and quotes), index_text ("50, with 15 added
   for university programs"), tier (of demand), clinical_term, placed, programs, programs_cap, selectors,
   later_exams, training (country words: `core.vocabulary.target_terms`)
-- band / predicted_band: key, label, rank, fits_up_to, basis, heuristic
+- band / predicted_band: key, label, rank, fits_up_to, basis, heuristic, index_reading
 - plan: has_prediction, predicted_score, gain, evidence, big_gain, small_gain, has_timeline,
   months_to_application, prep_months, months_needed, slack
 - programs: stance
@@ -42,7 +42,7 @@ NO_GAIN_MEASURE = 1e9
 def _band_fact(kind: str, band: Band) -> dict[str, Any]:
     return {
         "t": kind, "key": band.id, "label": band.label, "rank": band.rank, "fits_up_to": band.fits_up_to,
-        "basis": band.basis, "heuristic": band.heuristic,
+        "basis": band.basis, "heuristic": band.heuristic, "index_reading": band.index_reading,
     }
 
 

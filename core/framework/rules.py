@@ -60,7 +60,7 @@ QUESTION_B = [
         id="framework.band-fits-target",
         title="The score's band fits the target",
         when={"case": PASSED, "target": fact("target"),
-              "band": fact("band", gte("fits_up_to", ref("target", "demand")))},
+              "band": fact("band", gte("fits_up_to", ref("target", "demand")), index_reading=True)},
         then=[answer("blocks_target", False)],
         text="A score in the {band.label} band usually fits targets up to {band.fits_up_to} on the "
              "competitiveness index; {target.specialty_name} ({target.setting_text}) sits at "
@@ -71,11 +71,21 @@ QUESTION_B = [
         id="framework.band-below-target",
         title="The score's band falls short of the target",
         when={"case": PASSED, "target": fact("target"),
-              "band": fact("band", lt("fits_up_to", ref("target", "demand")))},
+              "band": fact("band", lt("fits_up_to", ref("target", "demand")), index_reading=True)},
         then=[answer("blocks_target", True)],
         text="A score in the {band.label} band usually fits targets up to {band.fits_up_to} on the "
              "competitiveness index, below {target.specialty_name} ({target.setting_text}) at "
              "{target.index_text}: the score does work against this target.",
+        source=S2, priority=20,
+    ),
+    Rule(
+        id="framework.band-meets-bar",
+        title="A result that clears a bar is not weighed against the specialty",
+        when={"case": PASSED, "band": fact("band", index_reading=False)},
+        then=[answer("blocks_target", False)],
+        text="Your {case.exam_name} result is in the {band.label} band: it clears the bar it is for, and "
+             "{target.programs} do not rank applicants by it, so it is not what stands in the way of "
+             "{target.specialty_name}.",
         source=S2, priority=20,
     ),
     Rule(

@@ -12,25 +12,26 @@ nowhere else. All bands are on a *margin* (`basis="margin"`):
   IELTS moves in half bands, so the margin is 0 (meets exactly somewhere) or 0.5+ (clears all).
 - OET Medicine: the lowest sub-test grade's distance from B, in grade steps (1 = an A in all four).
 
-`fits_up_to` is the highest specialty competitiveness index (0-100) a band usually fits. UK posts
-rarely rank applicants by PLAB or English results; the seed's remark that a borderline PLAB/OET
-score sits below what many trusts and training posts prefer is what keeps a borderline PLAB 1
-pass and a just-met IELTS from fitting every target. OET reports grades only, so no number is
-there to improve, and a B in all four is read as clearing the bar for every target.
+`fits_up_to` is the highest specialty competitiveness index (0-100) a band usually fits. For PLAB 1,
+the seed's remark that a borderline PLAB score sits below what many trusts and training posts prefer
+is what keeps a borderline pass from fitting every target. English results are a bar, not a rank:
+their bands are never read against a specialty (`index_reading=False`, issue 10), and "below a GMC
+minimum" is the GMC's own rule, not a heuristic; only "meets" / "exceeds" are the project's reading.
 """
 
 from __future__ import annotations
 
 from core.dated_values import Source
 from core.exams import Band
+from plugins.plab.policy import ENGLISH, PLAB1_RESULTS
 
 HEURISTIC = Source("Retake Verdict heuristic: PLAB 1 margin and English-test bands (plugins/plab/bands.py)",
                    "plugins/plab/bands.py")
 
 PLAB1_MARGIN_BANDS: tuple[Band, ...] = (
     Band("below-pass-mark", "below the sitting's pass mark", -180, -1, rank=0, fits_up_to=0,
-         source=HEURISTIC, heuristic=True, basis="margin",
-         note="Project heuristic. A fail: the score is under the pass mark set for that sitting."),
+         source=PLAB1_RESULTS, heuristic=False, basis="margin",
+         note="A fail: the score is under the pass mark the GMC set for that sitting."),
     Band("borderline", "borderline: 0-4 marks over the pass mark", 0, 4, rank=1, fits_up_to=45,
          source=HEURISTIC, heuristic=True, basis="margin",
          note="Project heuristic. Within about one standard error of the pass mark: a pass, but not one that reassures anyone."),
@@ -48,14 +49,15 @@ PLAB1_BIG_GAIN = 10.0
 PLAB1_SMALL_GAIN = 4.0
 
 IELTS_BANDS: tuple[Band, ...] = (
+    # Below a minimum is the GMC's own rule (not a heuristic); how far above it is the project's reading.
     Band("short", "short: below a GMC minimum", -9, -0.5, rank=0, fits_up_to=0,
-         source=HEURISTIC, heuristic=True, basis="margin",
-         note="Project heuristic. Overall below 7.5 or a skill below 7.0 in this sitting."),
-    Band("meets", "meets: a GMC minimum met with nothing to spare", 0, 0, rank=1, fits_up_to=60,
-         source=HEURISTIC, heuristic=True, basis="margin",
+         source=ENGLISH, heuristic=False, basis="margin", index_reading=False,
+         note="The GMC's minimum: overall 7.5 and 7.0 in each skill. This sitting has the overall or a skill below it."),
+    Band("meets", "meets: a GMC minimum met with nothing to spare", 0, 0, rank=1, fits_up_to=100,
+         source=HEURISTIC, heuristic=True, basis="margin", index_reading=False,
          note="Project heuristic. Every minimum is met, at least one with nothing to spare (overall 7.5 or a skill at 7.0)."),
     Band("exceeds", "exceeds: every GMC minimum cleared by 0.5+", 0.5, 9, rank=2, fits_up_to=100,
-         source=HEURISTIC, heuristic=True, basis="margin",
+         source=HEURISTIC, heuristic=True, basis="margin", index_reading=False,
          note="Project heuristic. Overall 8.0+ and every skill 7.5+."),
 )
 # Half a band on the overall is one IELTS step: from "meets" it is the whole way to "exceeds".
@@ -64,10 +66,12 @@ IELTS_SMALL_GAIN = 0.0
 
 OET_BANDS: tuple[Band, ...] = (
     Band("short", "short: a sub-test below grade B", -5, -1, rank=0, fits_up_to=0,
-         source=HEURISTIC, heuristic=True, basis="margin", note="Project heuristic. At least one sub-test at C+ or lower."),
+         source=ENGLISH, heuristic=False, basis="margin", index_reading=False,
+         note="The GMC's minimum: grade B in each sub-test. At least one sub-test is at C+ or lower."),
     Band("meets", "meets: grade B or better in all four", 0, 0, rank=1, fits_up_to=100,
-         source=HEURISTIC, heuristic=True, basis="margin",
+         source=HEURISTIC, heuristic=True, basis="margin", index_reading=False,
          note="Project heuristic. The GMC bar is met. OET reports grades, not one score, so the product does not rank a B below an A."),
     Band("exceeds", "exceeds: grade A in all four", 1, 1, rank=2, fits_up_to=100,
-         source=HEURISTIC, heuristic=True, basis="margin", note="Project heuristic. The top grade everywhere."),
+         source=HEURISTIC, heuristic=True, basis="margin", index_reading=False,
+         note="Project heuristic. The top grade everywhere."),
 )

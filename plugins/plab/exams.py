@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.dated_values import DatedValues
 from core.exams import ExamSpec
+from core.overrides import Override
 from plugins.plab import bands, policy
 
 PART = dict(
@@ -12,10 +13,25 @@ PART = dict(
     attempt_limit=policy.ATTEMPTS_PER_PART, retakes_common=False, all_attempts_reported=True,
     policies_checked=policy.POLICIES_CHECKED,
 )
+_NOT_BY_SPECIALTY = "an English result is a bar for registration, not weighed against a specialty (issue 10)"
+# The framework's readings of a score against the specialty, or of a clean record that nobody sees,
+# do not apply to an English test; its "score in range" is said in English-test words.
+ENGLISH_OVERRIDES = (
+    Override("framework.reality.less-competitive", None, why=_NOT_BY_SPECIALTY),
+    Override("framework.reality.mid-to-high", None, why=_NOT_BY_SPECIALTY),
+    Override("framework.reality.ultra-competitive", None, why=_NOT_BY_SPECIALTY),
+    Override("framework.faq.clean-first-pass", None,
+             why="the GMC sees only the result you send: an earlier sitting is no record to keep clean"),
+    Override("framework.red-flag.score-in-range",
+             "Your result already meets the GMC's English minimums; a retake would change little."),
+    Override("red_flag:score-in-range", "Good news: your result meets the GMC's English minimums, and UK posts "
+                                        "do not rank applicants by it."),
+)
 ENGLISH_TEST = dict(
     country="GB", retake_after_pass="allowed", retake_after_pass_source=policy.ENGLISH,
     attempt_limit=None, retakes_common=True, all_attempts_reported=False,
     gain_source=bands.HEURISTIC, parts=policy.IELTS_SKILLS, policies_checked=policy.POLICIES_CHECKED,
+    overrides=ENGLISH_OVERRIDES,
 )
 
 EXAMS = (

@@ -174,7 +174,9 @@ POLICY_RULES = (
         title="PLAB 1 margin bands are the project's heuristic",
         when={"margin": fact("plab.margin"), "band": fact("band", basis="margin", heuristic=True)},
         text="The borderline / clear / strong bands (0-4, 5-14, 15+ marks over the pass mark) are this "
-             "project's heuristic, not a GMC scale; UK posts rarely ask for PLAB scores.",
+             "project's heuristic, not a GMC scale. UK posts seldom ask for a PLAB score outright, but a "
+             "borderline pass can sit below what many NHS trusts and training posts prefer (the decision "
+             "framework's reading): that is what these bands weigh.",
         source=bands.HEURISTIC, confidence="medium", priority=31,
     ),
 )
@@ -274,8 +276,8 @@ def _ratio_rule(r: uk_context.CompetitionRatio) -> Rule:
         title=f"UK context: competition for {r.programme} ({r.year})",
         when={"case": PLAB_PART, "target": fact("target", country="GB", specialty=r.specialty_id)},
         text=f"Context, not a chance of success: {r.programme} had {r.text} in {r.year} recruitment "
-             f"(secondary figures, {r.confidence} confidence). Offers go on the whole application: a PLAB "
-             "margin is not ranked.",
+             f"(secondary figures, {r.confidence} confidence). Offers weigh the whole application, of which "
+             "the exam is one part.",
         source=r.source, confidence=r.confidence, priority=Priority.CONTEXT + 5,
         effective_note=f"{r.year} recruitment data",
     )
@@ -310,7 +312,8 @@ CONTEXT_RULES = tuple(_ratio_rule(r) for r in uk_context.RATIOS) + (
         title="UK context: most IMGs start in non-training posts",
         when={"case": fact("case", plugin="plab", passed=True), "target": fact("target", country="GB")},
         text="In the UK many IMGs start in non-training NHS posts and apply for specialty training later; "
-             "competitive and oversubscribed training posts weigh the whole application, not an exam margin.",
+             "competitive and oversubscribed training posts weigh the whole application, of which the exam "
+             "is one part.",
         source=policy.PLAB2_AFTER_RESULTS, confidence="medium", priority=86,
     ),
 )

@@ -131,7 +131,8 @@ def test_plab1_score_before_the_180_question_format_is_rejected(decide):
 def test_plab1_margin_bands(decide, margin, band):
     verdict = decide(profile("plab1", [plab1_pass(score=121 + margin, mark=121)]))
     assert verdict.band.id == band
-    assert verdict.band.basis == "margin" and verdict.band.heuristic
+    # Below the pass mark is the GMC's own rule; only the margins over it are the project's heuristic.
+    assert verdict.band.basis == "margin" and verdict.band.heuristic is (band != "below-pass-mark")
 
 
 def test_margin_bands_are_contiguous_data():
@@ -140,7 +141,9 @@ def test_margin_bands_are_contiguous_data():
     for lower, upper in zip(table, table[1:]):
         assert upper.low == lower.high + 1
         assert upper.rank == lower.rank + 1
-    assert all(band.heuristic and band.basis == "margin" and band.note.startswith("Project heuristic") for band in table)
+    fail, *passes = table
+    assert not fail.heuristic and "pass mark the GMC set" in fail.note
+    assert all(band.heuristic and band.basis == "margin" and band.note.startswith("Project heuristic") for band in passes)
 
 
 def test_passed_part_is_final_and_says_unconfirmed(decide):
@@ -396,17 +399,30 @@ def test_test_version_is_stated_when_the_bar_is_met(decide):
     assert "in person" in reason.text and reason.confidence == "medium-high"
 
 
-def test_ielts_full_flowchart_can_end_in_a_retake(decide):
+@pytest.mark.parametrize("specialty", ["anesthesiology", "internal-medicine", "dermatology"])
+def test_a_met_ielts_is_never_weighed_against_the_specialty(decide, specialty):
+    # Issue 10: an English result clears a bar; it is not compared with a competitiveness index.
+    # Before: a just-met IELTS "fitted targets up to 60", so UK anesthesiology (70) ended at J (retake).
     data = profile("ielts-academic", [ielts("2026-06-01")],
                    plan={"predicted_score": 8.0, "evidence": "practice-exams", "months_to_application": 9},
                    application={"clinical_experience_months": 6})
-    data["target"]["specialty"] = "anesthesiology"
+    data["target"]["specialty"] = specialty
     verdict = decide(data)
-    assert verdict.decision == "retake" and verdict.outcome == "plan_focused_retake"
-    assert [step.question for step in verdict.path] == ["blocks_target", "big_improvement_realistic",
-                                                        "programs_accept_retakes", "early_enough"]
-    data["target"]["specialty"] = "internal-medicine"
-    assert decide(data).decision == "do_not_retake"
+    assert verdict.decision == "do_not_retake" and verdict.outcome == "build_rest_of_cv"
+    assert [step.rules for step in verdict.path][0] == ["framework.band-meets-bar"]
+    text = " ".join([r.text for r in verdict.reasons] + [f.text for f in verdict.red_flags] + [verdict.headline])
+    assert "competitiveness index" not in text and "index " not in text
+    assert not [r.rule for r in verdict.reasons if r.rule.startswith(("framework.reality.", "framework.faq."))]
+    assert "project heuristic" not in verdict.headline.lower()
+
+
+def test_the_gmc_minimum_is_the_authoritys_rule_not_a_heuristic(decide):
+    short = profile("ielts-academic", [{"date": "2026-06-01", "score": 7.5,
+                                        "parts": {"listening": 8, "reading": 7.5, "writing": 6.5, "speaking": 7.5}}])
+    verdict = decide(short)
+    assert verdict.band.id == "short" and verdict.band.heuristic is False
+    assert "heuristic" not in verdict.band.note.lower() and "GMC" in verdict.band.note
+    assert "plab.english.bands-heuristic" not in [r.rule for r in verdict.reasons]
 
 
 @pytest.mark.parametrize("grades, passed, band", [

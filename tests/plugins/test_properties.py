@@ -175,6 +175,9 @@ def test_higher_ielts_never_turns_keep_into_retake(decide, bump, skills, predict
     decisions = [decide(build("ielts-academic", [{"date": "2026-06-01", "parts": parts}], ctx, "GB",
                               predicted), date(2026, 11, 25)).decision for parts in (skills, higher)]
     assert not (decisions[0] == "do_not_retake" and decisions[1] == "retake"), (skills, higher, decisions)
+    # Stronger (issue 10): a met English result is a bar cleared, never weighed against the specialty,
+    # so it never ends in a retake; only a result below a GMC minimum must be retaken.
+    assert "retake" not in decisions, (skills, higher, decisions)
 
 
 @SETTINGS
@@ -229,7 +232,12 @@ def test_monotonic_properties_are_not_vacuous(free_pipeline, decide):
     def english(score: float) -> str:
         return decide(build("ielts-academic", [{"date": "2026-06-01", "score": score, "parts": skills}], ctx, "GB", 8.5),
                       date(2026, 11, 25)).decision
-    assert english(7.5) == "retake"
+    # A met English result never ends in a retake (a bar, not a rank: see test_higher_ielts_never_…);
+    # both sides occur as "must resit" and "keep".
+    assert english(7.5) == "do_not_retake"
+    short = decide(build("ielts-academic", [{"date": "2026-06-01", "parts": {**skills, "writing": 6.5}}], ctx, "GB", 8.5),
+                   date(2026, 11, 25)).decision
+    assert short == "retake_required"
 
 
 # --- No internal errors: any profile yields a verdict or a field error ---------------------------
