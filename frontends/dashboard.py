@@ -16,11 +16,11 @@ from typing import Any
 
 import streamlit as st
 
-from core import examples
 from core.errors import FieldError, PluginError, ProfileError, RetakeError
 from core.candidate import is_candidate_form, parse_candidate
 from core.candidate_verdict import evaluate_candidate
 from core.loading import parse_text
+from core.plugin_examples import all_examples, default_example
 from core.profile import parse_profile
 from core.loading import MAX_PROFILE_BYTES
 from frontends import cases_page, form, panels, tools
@@ -70,8 +70,30 @@ def load_profile(data: Any, origin: str) -> list[FieldError]:
     return []
 
 
+# The examples every loaded plugin ships (core.plugin_examples), each named with its plugin: a third-party
+# plugin's examples (RETAKE_DASHBOARD_PLUGINS or an installed entry point) appear beside the built-ins.
+EXAMPLES = {example.name: example for example in all_examples(registry)}
+
+
+def example_label(name: str) -> str:
+    example = EXAMPLES.get(name)
+    return f"{name} ({example.plugin} plugin)" if example is not None and example.plugin else name
+
+
+def load_example(name: str | None) -> None:
+    example = EXAMPLES.get(name or "")
+    if example is None:
+        return
+    try:
+        data = example.data()
+    except ProfileError as exc:  # a third party's example that does not parse: said, never a crash
+        ss.example_errors = exc.errors
+        return
+    ss.example_errors = load_profile(data, f"example {name} (from the {example.plugin} plugin)")
+
+
 def on_example() -> None:
-    load_profile(examples.load(ss.example), f"example {ss.example}")
+    load_example(ss.example)
 
 
 def on_exam_change() -> None:
@@ -103,9 +125,11 @@ def on_country_change() -> None:
 
 if "attempts_base" not in ss:
     # `retake dashboard --example NAME` passes the example it opens on.
-    first = os.environ.get("RETAKE_EXAMPLE", examples.DEFAULT)
-    ss.example = first if first in examples.names() else examples.DEFAULT
-    load_profile(examples.load(ss.example), f"example {ss.example}")
+    fallback = default_example(registry)
+    first = os.environ.get("RETAKE_EXAMPLE", fallback.name if fallback else "")
+    ss.example = first if first in EXAMPLES else (fallback.name if fallback else None)
+    ss.attempts_base = []  # the empty form, when no loaded plugin ships an example
+    load_example(ss.example)
 if "as_of" not in ss:
     ss.as_of = date.today()
 
@@ -135,7 +159,13 @@ def page_pills() -> None:
 with st.sidebar:
     st.title("⚖️ Retake Verdict")
     st.caption("Should you retake a licensing exam? A sourced, dated verdict.")
-    st.selectbox("Start from an example", examples.names(), key="example", on_change=on_example)
+    st.selectbox("Start from an example", list(EXAMPLES), key="example", on_change=on_example,
+                 format_func=example_label, placeholder="no plugin ships an example",
+                 help="Examples come from the loaded plugins; each is named with the plugin that ships it.")
+    if ss.get("example") in EXAMPLES and EXAMPLES[ss.example].title:
+        st.caption(plain(EXAMPLES[ss.example].title))
+    for error in ss.get("example_errors", []):
+        st.error(f"Example not loaded: {plain(str(error))}")
     st.button("Reload the example", key="example_reload", on_click=on_example, width="stretch")
     upload = st.file_uploader("Open a profile (YAML or JSON)", type=["yaml", "yml", "json"], key="upload",
                               max_upload_size=1, help=f"A profile file of up to {PROFILE_LIMIT_KB} KB.")

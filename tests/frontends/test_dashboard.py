@@ -540,3 +540,18 @@ def test_a_candidate_file_fills_the_form_and_the_timeline_is_drawn():
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert any("today (2026-11-25)" in json.dumps(spec) for spec in specs)
     assert not errors(at)
+
+
+def test_the_example_list_comes_from_the_plugins_and_names_each_plugin():
+    from core.plugin_examples import all_examples
+    from core.pipeline import default_pipeline
+
+    shipped = all_examples(default_pipeline().registry)
+    at = start()
+    box = at.selectbox(key="example")
+    assert box.options == [f"{e.name} ({e.plugin} plugin)" for e in shipped]
+    assert "nac-pass (mccqe plugin)" in box.options  # shipped by a plugin, not a core copy
+    box.set_value("nac-pass")
+    rerun(at)
+    assert at.selectbox(key="exam").value == "nac"
+    assert any("from the mccqe plugin" in c.value for c in at.caption)
