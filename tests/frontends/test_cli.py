@@ -16,7 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 import core.plugins
-from core import examples
+from core.plugin_examples import DEFAULT, find_example
 from core.errors import EngineError, PluginError
 from core.pipeline import Pipeline, default_pipeline
 from core.plugins import PluginInfo, Registry
@@ -24,7 +24,7 @@ from frontends import cli
 from frontends.cli import app
 
 from days import AS_OF_TEXT as AS_OF  # tests/days.py
-EXAMPLE = examples.DEFAULT
+EXAMPLE = DEFAULT
 QUICK = ["--exam", "usmle-step2ck", "--score", "221", "--date", "2025-09-14", "--specialty", "internal-medicine",
          "--country", "US"]
 
@@ -37,7 +37,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def example_file(tmp_path: Path) -> Path:
     path = tmp_path / "profile.yaml"
-    path.write_text(examples.text(EXAMPLE), encoding="utf-8")
+    path.write_text(find_example(EXAMPLE).text, encoding="utf-8")
     return path
 
 
@@ -120,7 +120,7 @@ def test_decide_json_is_exactly_the_verdict(runner, example_file):
     result = _run(runner, "decide", str(example_file), "--as-of", AS_OF, "--json")
     assert result.exit_code == 0, result.output
     body = _json(result)
-    expected = default_pipeline().evaluate(examples.load(EXAMPLE), date.fromisoformat(AS_OF)).to_json_dict()
+    expected = default_pipeline().evaluate(find_example(EXAMPLE).data(), date.fromisoformat(AS_OF)).to_json_dict()
     assert body == json.loads(json.dumps(expected))
     for key in ("exam", "as_of", "decision", "outcome", "path", "eligibility", "band", "red_flags", "reasons",
                 "actions", "rules_version"):
@@ -130,13 +130,13 @@ def test_decide_json_is_exactly_the_verdict(runner, example_file):
 
 def test_decide_reads_stdin(runner, example_file):
     from_file = _run(runner, "decide", str(example_file), "--as-of", AS_OF, "--json")
-    from_stdin = _run(runner, "decide", "-", "--as-of", AS_OF, "--json", input=examples.text(EXAMPLE))
+    from_stdin = _run(runner, "decide", "-", "--as-of", AS_OF, "--json", input=find_example(EXAMPLE).text)
     assert from_stdin.exit_code == 0, from_stdin.output
     assert _json(from_stdin) == _json(from_file)
 
 
 def test_decide_reads_json_profiles_from_stdin(runner):
-    text = json.dumps(examples.load(EXAMPLE), default=str)
+    text = json.dumps(find_example(EXAMPLE).data(), default=str)
     result = _run(runner, "decide", "-", "--as-of", AS_OF, "--json", input=text)
     assert result.exit_code == 0, result.output
     assert _json(result)["exam"] == "usmle-step2ck"
@@ -198,7 +198,7 @@ def test_decide_bad_quick_value_names_the_option_and_allowed_values(runner):
 
 
 def test_decide_bad_field_in_a_file_names_the_field(runner, tmp_path):
-    data = examples.load(EXAMPLE)
+    data = find_example(EXAMPLE).data()
     data["attempts"][0]["score"] = 999
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data))
@@ -210,7 +210,7 @@ def test_decide_bad_field_in_a_file_names_the_field(runner, tmp_path):
 
 
 def test_decide_json_errors_are_json_on_stdout(runner, tmp_path):
-    data = examples.load(EXAMPLE)
+    data = find_example(EXAMPLE).data()
     data["target"]["colour"] = "blue"
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data))
