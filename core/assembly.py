@@ -23,7 +23,8 @@ from core.rules import Rule
 from core.facts import unknown_application_fields
 from core.framework import REASON_TONES
 from core.verdict import (
-    BandOut, DeadlineOut, EligibilityOut, Item, PassMarkOut, PathStep, Reason, TargetOut, Unknown, Verdict,
+    BandOut, DeadlineOut, EligibilityOut, Item, PartOut, PassMarkOut, PathStep, Reason, TargetOut, Unknown,
+    Verdict,
 )
 from core.vocabulary import DECISION_PRECEDENCE, DECISION_TEXT, QUESTIONS, plural
 
@@ -209,6 +210,8 @@ class VerdictAssembler:
                 setting=target["setting"], index=target["competitiveness"], demand=target["demand"],
                 tier=target["tier"]),
             unknowns=_unknowns(profile, answers),
+            parts=[PartOut(name=p.name, value=p.value, minimum=p.minimum, met=p.met) for p in assessment.parts],
+            failing_parts=[p.name for p in assessment.parts if p.met is False],
         )
 
     @staticmethod

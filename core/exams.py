@@ -238,6 +238,17 @@ class Eligibility:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PartResult:
+    """One part of a multi-part exam's deciding sitting (an IELTS skill, an OET sub-test, PLAB 2
+    stations) against the authority's minimum: `met` None when the part has no minimum of its own."""
+
+    name: str
+    value: str
+    minimum: str = ""
+    met: bool | None = None
+
+
 @dataclass
 class Assessment:
     """A plugin's answer for one profile: judged attempts, eligibility, band, extra facts.
@@ -255,6 +266,7 @@ class Assessment:
     pass_mark: Dated[float] | None = None
     facts: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    parts: list[PartResult] = field(default_factory=list)  # the deciding sitting's parts (multi-part exams)
 
     @property
     def latest(self) -> JudgedAttempt | None:

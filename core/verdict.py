@@ -72,6 +72,15 @@ class Reason(_Out):
     tone: str = "neutral"
 
 
+class PartOut(_Out):
+    """One part of a multi-part exam's deciding sitting against the authority's minimum."""
+
+    name: str
+    value: str
+    minimum: str = ""
+    met: Optional[bool] = None
+
+
 class PassMarkOut(_Out):
     """The pass mark the latest scored sitting was judged by, with where it comes from."""
 
@@ -120,6 +129,9 @@ class Verdict(_Out):
     pass_mark: Optional[PassMarkOut] = None
     target: Optional[TargetOut] = None
     unknowns: list[Unknown] = []
+    # Added 2026-12 (additive): a multi-part exam's parts in the deciding sitting, and the failing ones by name.
+    parts: list[PartOut] = []
+    failing_parts: list[str] = []
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

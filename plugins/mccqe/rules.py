@@ -19,7 +19,7 @@ PART1_RULES = (
         then=[decision("not_allowed")],
         text="You passed MCCQE Part I, and the MCC does not let a candidate with a pass result sit it again: "
              "the score you have is the one programs will see.",
-        source=policy.PART1_ELIGIBILITY, priority=10,
+        source=policy.PART1_ELIGIBILITY, priority=Priority.POLICY,
     ),
     Rule(
         id="mccqe.attempt-limit-reached",
@@ -29,7 +29,7 @@ PART1_RULES = (
         then=[decision("not_allowed")],
         text="{mccqe_record.counted} counted attempts at MCCQE Part I without a pass reach the MCC's limit of "
              "{mccqe_record.limit}. Fails and Denied Standing count; No Standing and attempts before 2018 do not.",
-        source=policy.PART1_ELIGIBILITY, effective=policy.ATTEMPTS_COUNT_FROM, priority=10,
+        source=policy.PART1_ELIGIBILITY, effective=policy.ATTEMPTS_COUNT_FROM, priority=Priority.POLICY,
     ),
     Rule(
         id="mccqe.fourth-attempt-wait",
@@ -39,7 +39,7 @@ PART1_RULES = (
         text="Your next MCCQE Part I attempt would be the fourth and final one. The MCC requires a full year "
              "from receiving the third result ({mccqe_record.third_result}), and the wait cannot be "
              "shortened: the earliest sitting is {mccqe_record.earliest}.",
-        source=policy.PART1_ELIGIBILITY, priority=15,
+        source=policy.PART1_ELIGIBILITY, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="mccqe.result-date-assumed",
@@ -49,7 +49,7 @@ PART1_RULES = (
              "is assumed to have arrived on {mccqe_record.third_result}: the MCC releases results after the "
              "last day of the whole session, not after your own sitting, and {mccqe_record.assumption}. "
              "Give result_date for that attempt to get the exact earliest date.",
-        source=policy.RESULT_TIMING, priority=16,
+        source=policy.RESULT_TIMING, priority=Priority.POLICY_DETAIL + 1,
     ),
     Rule(
         id="mccqe.uncounted-attempts",
@@ -57,7 +57,7 @@ PART1_RULES = (
         when={"record": fact("mccqe.record", gt("uncounted", 0))},
         text="{mccqe_record.uncounted} of your sittings do not count toward the four-attempt limit: attempts "
              "before 2018 and those with No Standing are left out.",
-        source=policy.PART1_ELIGIBILITY, priority=20,
+        source=policy.PART1_ELIGIBILITY, priority=Priority.DEADLINES,
     ),
     Rule(
         id="mccqe.scale-2018",
@@ -65,7 +65,7 @@ PART1_RULES = (
         when={"score": fact("mccqe.score", new_scale=False)},
         text="Your score of {mccqe_score.score:g} is on the 100-400 scale used from 2018 to October 2024 "
              "(pass score 226, cohort mean 250, SD 30): {mccqe_score.z:+} SD from the mean.",
-        source=policy.PART1_RESULTS, priority=30,
+        source=policy.PART1_RESULTS, priority=Priority.SCORE,
     ),
     Rule(
         id="mccqe.scale-2025",
@@ -73,7 +73,7 @@ PART1_RULES = (
         when={"score": fact("mccqe.score", new_scale=True)},
         text="Your score of {mccqe_score.score:g} is on the 300-600 scale used from the April 2025 session "
              "(pass score 439, cohort mean 450, SD 30): {mccqe_score.z:+} SD from the mean.",
-        source=policy.PART1_NEW_SCALE, effective=policy.NEW_FROM, confidence="medium-high", priority=30,
+        source=policy.PART1_NEW_SCALE, effective=policy.NEW_FROM, confidence="medium-high", priority=Priority.SCORE,
     ),
     Rule(
         id="mccqe.bands-heuristic",
@@ -81,7 +81,7 @@ PART1_RULES = (
         when={"score": fact("mccqe.score"), "band": fact("band")},
         text="The bands (below the mean, mean to +1 SD, +1 SD and above) are this project's reading of the "
              "MCC's advice to compare scores by their distance in SDs; the MCC itself reports only pass or fail.",
-        source=policy.HEURISTIC, confidence="medium", priority=31,
+        source=policy.HEURISTIC, confidence="medium", priority=Priority.SCORE + 1,
     ),
 )
 
@@ -94,7 +94,7 @@ NAC_RULES = (
         then=[decision("not_allowed")],
         text="{mccqe_nac.attempts} NAC attempts reach the MCC's limit of {mccqe_nac.limit} in total, passes "
              "included: no further sitting is possible. Your most recent result is the one that stands.",
-        source=policy.NAC_RESULTS, priority=10,
+        source=policy.NAC_RESULTS, priority=Priority.POLICY,
     ),
     Rule(
         id="mccqe.nac-latest-result-counts",
@@ -103,7 +103,7 @@ NAC_RULES = (
         then=[red_flag("nac-latest-counts", "A NAC retake replaces your pass: if it goes worse, the pass is gone.")],
         text="A passed NAC may be sat again, but only the most recent result is valid and it does not expire: "
              "a retake that goes worse, or fails, replaces the pass you hold.",
-        source=policy.NAC_RESULTS, priority=15,
+        source=policy.NAC_RESULTS, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="mccqe.nac-earlier-pass-replaced",
@@ -111,7 +111,7 @@ NAC_RULES = (
         when={"nac": fact("mccqe.nac", earlier_pass_replaced=True)},
         text="You passed the NAC before, but a later sitting did not pass, and only the most recent NAC result "
              "is valid: the earlier pass no longer counts.",
-        source=policy.NAC_RESULTS, priority=15,
+        source=policy.NAC_RESULTS, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="mccqe.nac-no-consecutive-sessions",
@@ -122,7 +122,7 @@ NAC_RULES = (
              "retake is the {mccqe_nac.next_session} session (from {mccqe_nac.earliest}). Sessions run twice a "
              "year, typically in May and September (March and September before 2023); the exact days vary, so "
              "check the MCC's NAC scheduling page.",
-        source=policy.NAC_ELIGIBILITY, priority=15,
+        source=policy.NAC_ELIGIBILITY, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="mccqe.nac-pass-score-unconfirmed",
@@ -130,7 +130,7 @@ NAC_RULES = (
         when={"case": fact("case", exam="nac")},
         text="The NAC scale has changed several times and its current pass score is unconfirmed, so the "
              "product judges each NAC sitting by the result you give, not by a score.",
-        source=policy.NAC_SCALE, confidence="unconfirmed", priority=30,
+        source=policy.NAC_SCALE, confidence="unconfirmed", priority=Priority.SCORE,
     ),
 )
 
@@ -143,7 +143,7 @@ PART2_RULES = (
               action("mccqe-lmcc-route", "Work toward the LMCC through MCCQE Part I and 12 months of acceptable "
                                          "postgraduate training instead of Part II.")],
         text="MCCQE Part II was discontinued in June 2021, so it cannot be sat again. " + policy.LMCC_ROUTE,
-        source=policy.PART2_END, effective=policy.PART2_DISCONTINUED, priority=10,
+        source=policy.PART2_END, effective=policy.PART2_DISCONTINUED, priority=Priority.POLICY,
     ),
 )
 
@@ -174,7 +174,7 @@ ACROSS_RULES = (
         when={"pair": fact("mccqe.carms-pair")},
         text="IMGs in the CaRMS R-1 match supply their MCCQE Part I and NAC results together, and each program "
              "sets its own criteria. Your {mccqe_carms_pair.other}: {mccqe_carms_pair.state}.",
-        source=policy.CARMS, confidence="medium-high", priority=84, effective_note="current CaRMS practice",
+        source=policy.CARMS, confidence="medium-high", priority=Priority.CONTEXT + 4, effective_note="current CaRMS practice",
     ),
     Rule(
         id="mccqe.carms-other-exam-missing",
@@ -183,7 +183,7 @@ ACROSS_RULES = (
         then=[action("mccqe-carms-other", "Plan the {mccqe_carms_pair.other} too: CaRMS programs read both results.")],
         text="Your {mccqe_carms_pair.other} is {mccqe_carms_pair.state}: a CaRMS application shows both results, "
              "so plan its sitting alongside this one.",
-        source=policy.CARMS, confidence="medium-high", priority=84, effective_note="current CaRMS practice",
+        source=policy.CARMS, confidence="medium-high", priority=Priority.CONTEXT + 4, effective_note="current CaRMS practice",
     ),
 )
 

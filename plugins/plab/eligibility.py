@@ -25,7 +25,7 @@ from typing import Any
 
 from core.calendar_math import anniversary
 from core.errors import FieldError, ProfileError
-from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt
+from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt, PartResult
 from core.scoring import band_for, judge_attempts
 from core.profile import Profile
 from plugins.plab import across, bands, policy
@@ -209,7 +209,23 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
         notes.append(f"Your predicted PLAB 1 score is measured against the pass mark of your latest judged sitting "
                      f"({mark.value:g}); the next sitting sets its own.")
     return Assessment(exam=exam, attempts=judged, eligibility=eligibility, score=score, band=band,
-                      predicted_band=predicted, pass_mark=mark, facts=facts, notes=notes)
+                      predicted_band=predicted, pass_mark=mark, facts=facts, notes=notes,
+                      parts=_plab2_parts(profile) if exam.id == "plab2" else [])
+
+
+def _plab2_parts(profile: Profile) -> list[PartResult]:
+    """PLAB 2's two tests in the latest sitting, when its station counts and scores were given: stations
+    passed against the minimum for that exam, overall score against the pass score (both set per exam)."""
+    if not profile.attempts or not profile.attempts[-1].parts:
+        return []
+    given = profile.attempts[-1].parts
+    found = []
+    for name, value_key, minimum_key in (("stations passed", "stations_passed", "stations_required"),
+                                         ("overall score", "score", "pass_score")):
+        value, minimum = given.get(value_key), given.get(minimum_key)
+        if isinstance(value, (int, float)) and isinstance(minimum, (int, float)):
+            found.append(PartResult(name, f"{value:g}", f"{minimum:g}", value >= minimum))
+    return found
 
 
 def _scored(exam: ExamSpec, judged: list[JudgedAttempt], valid_pass: JudgedAttempt | None, profile: Profile):

@@ -26,7 +26,7 @@ from typing import Mapping, Union
 from core.dated_values import Dated
 from core.calendar_math import anniversary
 from core.errors import FieldError, ProfileError
-from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt
+from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt, PartResult
 from core.scoring import band_for
 from core.profile import Attempt, Profile
 from plugins.plab import bands, policy
@@ -229,7 +229,19 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         "replaced_pass": earlier_valid_pass.date.isoformat() if replaced else "", "latest": latest.date.isoformat(),
     }
     return Assessment(exam=exam, attempts=judged, eligibility=eligibility, score=scored.score, band=band,
-                      predicted_band=predicted, pass_mark=scored.pass_mark, facts=[fact], notes=notes)
+                      predicted_band=predicted, pass_mark=scored.pass_mark, facts=[fact], notes=notes,
+                      parts=_parts(ielts, scored.score, per_sitting[scored.index], scored.date))
+
+
+def _parts(ielts: bool, overall: float | None, parts: Mapping[str, Part] | None, day: date) -> list[PartResult]:
+    """The deciding sitting's overall and skills (IELTS) or sub-test grades (OET) against the GMC's minimums."""
+    if parts is None:
+        return []
+    if ielts:
+        skill_min, overall_min = policy.IELTS_SKILL_MIN.value_at(day), policy.IELTS_OVERALL_MIN.value_at(day)
+        found = [PartResult("overall", f"{overall:g}", f"{overall_min:g}", overall >= overall_min)] if overall is not None else []
+        return found + [PartResult(s, f"{parts[s]:g}", f"{skill_min:g}", parts[s] >= skill_min) for s in policy.IELTS_SKILLS]
+    return [PartResult(s, str(g), "B", policy.OET_GRADES.index(g) <= 1) for s, g in parts.items()]
 
 
 def _combination_would_meet(exam: ExamSpec, profile: Profile, per_sitting: list, as_of: date) -> bool:

@@ -26,7 +26,7 @@ POLICY_RULES = (
              "fail, and no statement allowing a passed part to be sat again was found, so this product "
              "treats your pass as final for as long as it stays valid. This is unconfirmed: ask the GMC "
              "before planning a resit.",
-        source=policy.NO_RESIT_STATEMENT, confidence="unconfirmed", priority=10,
+        source=policy.NO_RESIT_STATEMENT, confidence="unconfirmed", priority=Priority.POLICY,
     ),
     Rule(
         id="plab.attempts-exhausted",
@@ -36,7 +36,7 @@ POLICY_RULES = (
         then=[decision("not_allowed")],
         text="{plab_record.failures} unsuccessful sittings of {case.exam_name}: the four regular attempts and "
              "the one additional attempt are all used, and the GMC offers no further attempt.",
-        source=policy.ADDITIONAL_ATTEMPT, priority=10,
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.POLICY,
     ),
     Rule(
         id="plab.additional-attempt-evidence-missing",
@@ -52,7 +52,7 @@ POLICY_RULES = (
              "care with structured reports, completed in the 2 years before the request at an institution "
              "the GMC can verify; observerships do not count. Still missing: {plab_record.missing}. Until "
              "then no attempt is allowed.",
-        source=policy.ADDITIONAL_ATTEMPT, priority=10,
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.POLICY,
     ),
     Rule(
         id="plab.additional-attempt-evidence-window",
@@ -64,7 +64,7 @@ POLICY_RULES = (
              "number of months you report, not when or how they were done: check yours against this "
              "before applying."
              + " For PLAB 2, the additional attempt can also need PLAB 1 again if its validity has lapsed.",
-        source=policy.ADDITIONAL_ATTEMPT, priority=15,
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="plab.additional-attempt-waiting",
@@ -72,7 +72,7 @@ POLICY_RULES = (
         when={"record": fact("plab.record", additional="waiting")},
         text="Your next sitting of {case.exam_name} would be the additional, final attempt. The GMC allows it "
              "only 12 months or more after the fourth fail: from {plab_record.wait_ends}.",
-        source=policy.ADDITIONAL_ATTEMPT, priority=15,
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="plab.additional-attempt-last",
@@ -84,7 +84,7 @@ POLICY_RULES = (
                                               "and sit only when you are consistently clearing the pass mark.")],
         text="After four fails the GMC allows one additional attempt on application; if it is not passed, "
              "no further attempt is possible.",
-        source=policy.ADDITIONAL_ATTEMPT, priority=15,
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="plab.attempt-count",
@@ -93,7 +93,7 @@ POLICY_RULES = (
               "eligibility": fact("eligibility", plugin="plab", passed=False)},
         text="{plab_record.failures} of the {plab_record.limit} regular attempts at {case.exam_name} are used. "
              "After a fourth fail only one additional attempt is possible, on application and after a wait.",
-        source=policy.ADDITIONAL_ATTEMPT, priority=15,
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="plab.plab2-window",
@@ -101,7 +101,7 @@ POLICY_RULES = (
         when={"record": fact("plab.record", exam="plab1", has_deadline=True, regime="two-years")},
         text="Your PLAB 1 pass lets you pass PLAB 2 until {plab_record.deadline}: two years counted from the "
              "PLAB 1 test date (not the results day), the test date being day one.",
-        source=policy.PLAB2_BOOKING, priority=20,
+        source=policy.PLAB2_BOOKING, priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.plab2-window-extended",
@@ -109,7 +109,7 @@ POLICY_RULES = (
         when={"record": fact("plab.record", exam="plab1", has_deadline=True, regime="extended")},
         text="Your PLAB 1 pass came under the GMC's temporary three-year validity (passes from 2018-03-15, "
              "an extension that ended on 2025-03-31): it allowed PLAB 2 to be passed until {plab_record.deadline}.",
-        source=policy.COVID_VALIDITY, effective=None, priority=20,
+        source=policy.COVID_VALIDITY, effective=None, priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.plab2-window-cut-short",
@@ -118,7 +118,7 @@ POLICY_RULES = (
         text="Your PLAB 1 pass had the temporary three-year validity, but the GMC ended that extension on "
              "2025-03-31, so the pass could be used until {plab_record.deadline}; PLAB 2 bookings made before "
              "then were honoured even for later dates.",
-        source=policy.PLAB2_BOOKING, priority=20,
+        source=policy.PLAB2_BOOKING, priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.plab1-pass-lapsed",
@@ -129,7 +129,7 @@ POLICY_RULES = (
         text="Your PLAB 1 pass stopped being valid on {plab_record.lapsed_on}. Unless PLAB 2 was passed before "
              "then, PLAB 1 has to be passed again. Whether earlier PLAB 1 fails still count toward the four "
              "attempts is unconfirmed; this verdict counts them.",
-        source=policy.PLAB2_BOOKING, confidence="unconfirmed", priority=20,
+        source=policy.PLAB2_BOOKING, confidence="unconfirmed", priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.registration-window",
@@ -139,7 +139,7 @@ POLICY_RULES = (
                                       "by {plab_record.deadline}.")],
         text="Have your GMC registration with a licence to practise approved by {plab_record.deadline}, two years "
              "from the PLAB 2 test date; after that the GMC asks for extra evidence of your knowledge and skills.",
-        source=policy.PLAB2_AFTER_RESULTS, priority=20,
+        source=policy.PLAB2_AFTER_RESULTS, priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.plab2-needs-valid-plab1",
@@ -148,7 +148,7 @@ POLICY_RULES = (
         text="A PLAB 2 pass counts only if it comes while your PLAB 1 pass is valid: two years from the PLAB 1 "
              "test date (three for passes from 2018-03-15 until the extension ended on 2025-03-31). Check that "
              "date before booking; a PLAB 1 profile shows it as a deadline.",
-        source=policy.PLAB2_BOOKING, priority=25,
+        source=policy.PLAB2_BOOKING, priority=Priority.DEADLINES + 5,
     ),
     Rule(
         id="plab.plab2-marking",
@@ -158,7 +158,7 @@ POLICY_RULES = (
              "or above the sum of the station cut scores plus one standard error and a minimum number of "
              "stations set for each exam; how that minimum is computed is unconfirmed, so the product does "
              "not recompute results from station counts.",
-        source=policy.PLAB2_MARKING, confidence="unconfirmed", priority=30,
+        source=policy.PLAB2_MARKING, confidence="unconfirmed", priority=Priority.SCORE,
     ),
     Rule(
         id="plab.plab1-pass-mark-per-sitting",
@@ -167,7 +167,7 @@ POLICY_RULES = (
         text="Your PLAB 1 score of {plab_margin.score:g} is read against that sitting's own pass mark of "
              "{plab_margin.pass_mark:g} (the GMC sets one for each sitting), a margin of {plab_margin.margin:g} "
              "marks: {plab_margin.band}.",
-        source=policy.PLAB1_RESULTS, effective=policy.PLAB1_FORMAT_FROM, priority=30,
+        source=policy.PLAB1_RESULTS, effective=policy.PLAB1_FORMAT_FROM, priority=Priority.SCORE,
     ),
     Rule(
         id="plab.margin-bands-heuristic",
@@ -177,7 +177,7 @@ POLICY_RULES = (
              "project's heuristic, not a GMC scale. UK posts seldom ask for a PLAB score outright, but a "
              "borderline pass can sit below what many NHS trusts and training posts prefer (the decision "
              "framework's reading): that is what these bands weigh.",
-        source=bands.HEURISTIC, confidence="medium", priority=31,
+        source=bands.HEURISTIC, confidence="medium", priority=Priority.SCORE + 1,
     ),
 )
 
@@ -189,7 +189,7 @@ ENGLISH_RULES = (
         text="Your most recent {plab_english.test} sitting meets the GMC's minimums on its own "
              "(IELTS: 7.5 overall and 7.0 in each skill; OET: grade B in each sub-test). It is valid until "
              "{plab_english.valid_until}.",
-        source=policy.ENGLISH, priority=20,
+        source=policy.ENGLISH, priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.english.not-met",
@@ -200,7 +200,7 @@ ENGLISH_RULES = (
                                         "and meet every minimum in one sitting."}],
         text="Your latest {plab_english.test} sitting falls short of the GMC's minimums: {plab_english.shortfall}. "
              "A new sitting can be booked at once; there is no attempt limit.",
-        source=policy.ENGLISH, priority=20,
+        source=policy.ENGLISH, priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.english.expired",
@@ -208,7 +208,7 @@ ENGLISH_RULES = (
         when={"english": fact("plab.english", expired=True)},
         text="Your passing {plab_english.test} result stopped being valid on {plab_english.expired_on}: the GMC "
              "needs a result less than two years old on your PLAB 1 test date and when registration is approved.",
-        source=policy.ENGLISH, priority=20,
+        source=policy.ENGLISH, priority=Priority.DEADLINES,
     ),
     Rule(
         id="plab.english.validity-window",
@@ -218,7 +218,7 @@ ENGLISH_RULES = (
                                             "{plab_english.valid_until}, or plan a new English test.")],
         text="An English test result must be under two years old on the PLAB 1 test date and when the GMC "
              "approves registration: yours runs out after {plab_english.valid_until}.",
-        source=policy.ENGLISH, priority=25,
+        source=policy.ENGLISH, priority=Priority.DEADLINES + 5,
     ),
     Rule(
         id="plab.english.most-recent-sitting",
@@ -229,7 +229,7 @@ ENGLISH_RULES = (
              "does not meet them: the later result replaces the earlier pass. This reading rests on the GMC's "
              "published criteria as mirrored in 2022-2024 (medium confidence): check the GMC's live page, or "
              "send the earlier certificate only after confirming with the GMC that it is accepted.",
-        source=policy.MOST_RECENT, confidence="medium", priority=19,
+        source=policy.MOST_RECENT, confidence="medium", priority=Priority.DEADLINES - 1,
     ),
     Rule(
         id="plab.english.test-version",
@@ -238,7 +238,7 @@ ENGLISH_RULES = (
         text="The GMC accepts IELTS Academic taken in person (IELTS Indicator and IELTS Online were accepted "
              "only for a time) and OET Medicine: General Training, online versions and other OET professions "
              "do not count. Check that your certificate is one of these.",
-        source=policy.TEST_VERSIONS, confidence="medium-high", priority=21,
+        source=policy.TEST_VERSIONS, confidence="medium-high", priority=Priority.DEADLINES + 1,
     ),
     Rule(
         id="plab.english.no-combining",
@@ -247,7 +247,7 @@ ENGLISH_RULES = (
         text="Taking your best result per skill across sittings would meet the minimums, but no single sitting "
              "does. Whether the GMC accepts results combined from two sittings is unconfirmed, so this "
              "product never assumes it: plan for one sitting that meets every minimum.",
-        source=policy.COMBINING, confidence="unconfirmed", priority=25,
+        source=policy.COMBINING, confidence="unconfirmed", priority=Priority.DEADLINES + 5,
     ),
     Rule(
         id="plab.english.retakes-routine",
@@ -255,7 +255,7 @@ ENGLISH_RULES = (
         when={"english": fact("plab.english", met=True)},
         text="English tests have no attempt limit and are often retaken: only the result you send counts, so "
              "the usual worry about repeat attempts weighs less here.",
-        source=policy.ENGLISH, confidence="medium", priority=30,
+        source=policy.ENGLISH, confidence="medium", priority=Priority.SCORE,
     ),
     Rule(
         id="plab.english.bands-heuristic",
@@ -263,7 +263,7 @@ ENGLISH_RULES = (
         when={"english": fact("plab.english", has_margin=True), "band": fact("band", basis="margin", heuristic=True)},
         text="'Meets' and 'exceeds' are this project's reading of how far a result sits above the GMC "
              "minimums (in IELTS half bands or OET grades), not a GMC scale.",
-        source=bands.HEURISTIC, confidence="medium", priority=31,
+        source=bands.HEURISTIC, confidence="medium", priority=Priority.SCORE + 1,
     ),
 )
 
@@ -314,7 +314,7 @@ CONTEXT_RULES = tuple(_ratio_rule(r) for r in uk_context.RATIOS) + (
         text="In the UK many IMGs start in non-training NHS posts and apply for specialty training later; "
              "competitive and oversubscribed training posts weigh the whole application, of which the exam "
              "is one part.",
-        source=policy.PLAB2_AFTER_RESULTS, confidence="medium", priority=86,
+        source=policy.PLAB2_AFTER_RESULTS, confidence="medium", priority=Priority.CONTEXT + 6,
     ),
 )
 
@@ -328,7 +328,7 @@ ACROSS_RULES = (
              "on your PLAB 1 test date ({plab_english_on_plab1.plab1_date}), so it counts as English evidence for "
              "that sitting. It must be valid again on the day registration is approved: its last valid day is "
              "{plab_english_on_plab1.last_valid}.",
-        source=policy.ENGLISH, priority=22, effective_note="long-standing",
+        source=policy.ENGLISH, priority=Priority.DEADLINES + 2, effective_note="long-standing",
     ),
     Rule(
         id="plab.english-not-valid-on-plab1-date",
@@ -339,7 +339,7 @@ ACROSS_RULES = (
         text="The GMC asks for an English result under two years old on the PLAB 1 test date, and "
              "{plab_english_on_plab1.why}: it is refused as evidence for your PLAB 1 sitting of "
              "{plab_english_on_plab1.plab1_date}. Ask the GMC how this affects that sitting before you book PLAB 2.",
-        source=policy.ENGLISH, priority=22, effective_note="long-standing",
+        source=policy.ENGLISH, priority=Priority.DEADLINES + 2, effective_note="long-standing",
     ),
     Rule(
         id="plab.plab2-within-plab1-window",
@@ -347,7 +347,7 @@ ACROSS_RULES = (
         when={"window": fact("plab.plab1-window")},
         text="Your PLAB 1 pass of {plab_plab1_window.plab1_date} sets the PLAB 2 window: "
              "{plab_plab1_window.window}, so PLAB 2 must be passed by {plab_plab1_window.deadline}.",
-        source=policy.PLAB2_BOOKING, priority=21,
+        source=policy.PLAB2_BOOKING, priority=Priority.DEADLINES + 1,
         effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
     ),
     Rule(
@@ -359,7 +359,7 @@ ACROSS_RULES = (
         text="Your PLAB 2 pass of {plab_plab1_window.plab2_date} came after the last day of your PLAB 1 window "
              "({plab_plab1_window.deadline}): unless a booking made in time was honoured, the GMC can ask you to "
              "pass PLAB 1 again.",
-        source=policy.PLAB2_BOOKING, priority=21,
+        source=policy.PLAB2_BOOKING, priority=Priority.DEADLINES + 1,
         effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
     ),
 )

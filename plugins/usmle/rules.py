@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.exams import stale_policy_rule
-from core.rules import Rule, decision, fact, gt, gte, lte, red_flag, same
+from core.rules import Priority, Rule, decision, fact, gt, gte, lte, red_flag, same
 from plugins.usmle import nrmp, policy
 
 USMLE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
@@ -25,7 +25,7 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
             title=f"{name} judged by the pass standard of its test date",
             when={"standard": fact("usmle.standard", exam=exam_id, firm=True)},
             text=quoted + " ({usmle_standard.detail}; source: {usmle_standard.source}).",
-            source=source, priority=30, effective_note="by test date",
+            source=source, priority=Priority.SCORE, effective_note="by test date",
         ),
         Rule(
             id=f"usmle.pass-standard-medium.{exam_id.replace('usmle-', '')}",
@@ -34,7 +34,7 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
             text=quoted + " ({usmle_standard.detail}; source: {usmle_standard.source}). That standard is "
                           "held with medium confidence: check it against your score report, which states the "
                           "passing score.",
-            source=source, confidence="medium", priority=30,
+            source=source, confidence="medium", priority=Priority.SCORE,
             effective_note="by test date",
         ),
     )
@@ -49,7 +49,7 @@ RULES = (
         then=[decision("not_allowed")],
         text="You passed {case.exam_name}, and a passed Step cannot be sat again to raise the score: "
              "the score stays on your transcript for good. " + policy.RETAKE_EXCEPTION,
-        source=policy.SCORES_FAQ, priority=10, effective_note="long-standing",
+        source=policy.SCORES_FAQ, priority=Priority.POLICY, effective_note="long-standing",
     ),
     Rule(
         id="usmle.attempt-limit-reached",
@@ -60,7 +60,7 @@ RULES = (
         text="{usmle_record.attempts} attempts at {case.exam_name} without a pass reach the limit of "
              "{usmle_record.limit}. Four attempts at any Step without passing end eligibility for "
              "every USMLE Step.",
-        source=policy.ATTEMPT_LIMIT, effective=policy.ATTEMPTS.latest.effective, priority=10,
+        source=policy.ATTEMPT_LIMIT, effective=policy.ATTEMPTS.latest.effective, priority=Priority.POLICY,
     ),
     Rule(
         id="usmle.attempt-limit-reached-before-2021",
@@ -71,7 +71,7 @@ RULES = (
         text="{usmle_record.attempts} attempts at {case.exam_name} without a pass reach the limit of "
              "{usmle_record.limit} in force before 2021-07-01.",
         source=policy.ECFMG_REPEAT_NEWS, effective=policy.SIX_ATTEMPT_ERA, until=policy.ATTEMPTS.latest.effective,
-        confidence="medium-high", priority=10,
+        confidence="medium-high", priority=Priority.POLICY,
     ),
     Rule(
         id="usmle.no-attempt-limit-before-2012",
@@ -79,7 +79,7 @@ RULES = (
         when={"record": fact("usmle.record", has_limit=False)},
         text="On this date no USMLE attempt limit was in force: the 6-attempt limit applied to applications "
              "from 2012-01-01 (and 4 attempts from 2021-07-01). Every attempt still shows on the transcript.",
-        source=policy.ECFMG_REPEAT_NEWS, until=policy.SIX_ATTEMPT_ERA, confidence="medium-high", priority=15,
+        source=policy.ECFMG_REPEAT_NEWS, until=policy.SIX_ATTEMPT_ERA, confidence="medium-high", priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="usmle.attempt-limit-other-step",
@@ -90,7 +90,7 @@ RULES = (
         text="{usmle_other_step_exhausted.attempts} attempts at {usmle_other_step_exhausted.step_name} without a "
              "pass reach the limit of {usmle_other_step_exhausted.limit}: four attempts at any Step without passing "
              "make the examinee ineligible for every USMLE Step, {case.exam_name} included.",
-        source=policy.ATTEMPT_LIMIT, effective=policy.ATTEMPTS.latest.effective, priority=10,
+        source=policy.ATTEMPT_LIMIT, effective=policy.ATTEMPTS.latest.effective, priority=Priority.POLICY,
     ),
     Rule(
         id="usmle.time-limit-needs-full-sequence",
@@ -99,7 +99,7 @@ RULES = (
         text="exceptions.time_limit_expired does not apply: a board can ask for a passed Step to be retaken "
              "only once the full USMLE sequence, Step 3 included, is complete, and your profile shows no "
              "pass at {usmle_sequence_incomplete.missing}. Your pass of {case.exam_name} stands.",
-        source=policy.SCORES_FAQ, priority=12, effective_note="long-standing",
+        source=policy.SCORES_FAQ, priority=Priority.POLICY + 2, effective_note="long-standing",
     ),
     Rule(
         id="usmle.waiting-period",
@@ -108,7 +108,7 @@ RULES = (
         text="The next attempt at {case.exam_name} may be sat from {usmle_record.earliest}: at most "
              "three attempts at a Step in 12 months, and the fourth at least 12 months after the "
              "first and 6 months after the most recent.",
-        source=policy.ECFMG_REPEAT_NEWS, effective=policy.WAITING_RULES_EFFECTIVE, priority=15,
+        source=policy.ECFMG_REPEAT_NEWS, effective=policy.WAITING_RULES_EFFECTIVE, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
         id="usmle.time-limit-exception",
@@ -119,7 +119,7 @@ RULES = (
              "a licence, met its other requirements and completed the full USMLE sequence, Step 3 "
              "included, and it is asked for only after the limit expired: keep the board's written "
              "requirement, you will need to show it.",
-        source=policy.ECFMG_BOOKLET, priority=15, effective_note="long-standing",
+        source=policy.ECFMG_BOOKLET, priority=Priority.POLICY_DETAIL, effective_note="long-standing",
     ),
     Rule(
         id="usmle.transcript-shows-every-attempt",
@@ -129,7 +129,7 @@ RULES = (
                                            "attempts, failures and incomplete ones included.")],
         text="Programs see every USMLE attempt, not only the best one: each further attempt is read "
              "alongside the earlier ones.",
-        source=policy.TRANSCRIPT, confidence="medium-high", priority=80, effective_note="long-standing",
+        source=policy.TRANSCRIPT, confidence="medium-high", priority=Priority.CONTEXT, effective_note="long-standing",
     ),
     Rule(
         id="usmle.step1-pass-fail",
@@ -137,7 +137,7 @@ RULES = (
         when={"case": fact("case", exam="usmle-step1", has_score=False)},
         text="Step 1 sittings from 2022-01-26 report only pass or fail, so Step 2 CK carries the "
              "score programs read.",
-        source=policy.STEP1_PF, effective=policy.STEP1_PASS_FAIL_FROM, priority=85,
+        source=policy.STEP1_PF, effective=policy.STEP1_PASS_FAIL_FROM, priority=Priority.CONTEXT + 5,
     ),
     Rule(
         id="usmle.context.nrmp-step2ck",
@@ -150,7 +150,7 @@ RULES = (
              "{usmle_nrmp.preferring} matched. Your score: {usmle_nrmp.score:g}. NRMP says these figures are "
              "not designed to predict who matches; they were transcribed from a public extraction of the "
              "report and are held with medium confidence until checked against its pages.",
-        source=nrmp.SOURCE, confidence=nrmp.CONFIDENCE, priority=86, effective_note="2026 Match data",
+        source=nrmp.SOURCE, confidence=nrmp.CONFIDENCE, priority=Priority.CONTEXT + 6, effective_note="2026 Match data",
     ),
     Rule(
         id="usmle.context.nrmp-step2ck-no-separation",
@@ -163,7 +163,7 @@ RULES = (
              "separate who matches there: the rest of the application does. Your score: "
              "{usmle_nrmp.score:g}. Figures transcribed from a public extraction of the report (medium "
              "confidence until checked against its pages).",
-        source=nrmp.SOURCE, confidence=nrmp.CONFIDENCE, priority=86, effective_note="2026 Match data",
+        source=nrmp.SOURCE, confidence=nrmp.CONFIDENCE, priority=Priority.CONTEXT + 6, effective_note="2026 Match data",
     ),
     Rule(
         id="usmle.gain-within-noise",
@@ -174,6 +174,6 @@ RULES = (
              "Step 2 CK (the SEM is about 6 points, so about {plan.small_gain:g}): a difference that size "
              "cannot be told apart from noise, and practice-test predictions themselves miss by about "
              "7.7-7.8 points on average.",
-        source=policy.STEP2CK_GAIN_SOURCE, priority=80, effective_note="no policy date",
+        source=policy.STEP2CK_GAIN_SOURCE, priority=Priority.CONTEXT, effective_note="no policy date",
     ),
 ) + tuple(rule for exam_id, source in STANDARD_SOURCES.items() for rule in _standard_rules(exam_id, source))

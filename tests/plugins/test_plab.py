@@ -495,3 +495,30 @@ def test_every_blocked_by_code_has_a_not_allowed_rule():
         assert any(rule.when.get("eligibility") and code in str(rule.when["eligibility"])
                    and {"t": "decision", "value": "not_allowed"} in [dict(c) for c in rule.then]
                    for rule in rules.RULES), code
+
+
+# --- the failing parts in the verdict itself (issue 10) ------------------------------------------
+
+def test_ielts_failing_skill_is_in_the_verdict(decide):
+    verdict = decide(profile("ielts-academic", [{"date": "2026-06-01", "score": 7.5,
+                             "parts": {"listening": 8, "reading": 8, "writing": 6.5, "speaking": 7.5}}]))
+    assert verdict.failing_parts == ["writing"]
+    by_name = {p.name: p for p in verdict.parts}
+    assert by_name["writing"].value == "6.5" and by_name["writing"].minimum == "7" and by_name["writing"].met is False
+    assert by_name["overall"].met is True and by_name["overall"].minimum == "7.5"
+    assert "writing" in verdict.to_json_dict()["failing_parts"]
+
+
+def test_oet_failing_subtest_and_plab2_stations_are_in_the_verdict(decide):
+    oet = decide(profile("oet-medicine", [{"date": "2026-06-01", "parts": dict(zip(policy.OET_SUBTESTS, ("A", "B", "C+", "A")))}]))
+    assert oet.failing_parts == [policy.OET_SUBTESTS[2]] and all(p.minimum == "B" for p in oet.parts)
+    plab2 = decide(profile("plab2", [{"date": "2026-06-01", "result": "fail",
+                                      "parts": {"stations_passed": 9, "stations_required": 11, "score": 150,
+                                                "pass_score": 145}}]))
+    assert plab2.failing_parts == ["stations passed"]
+    assert [(p.name, p.met) for p in plab2.parts] == [("stations passed", False), ("overall score", True)]
+
+
+def test_a_single_part_exam_has_no_parts(decide):
+    verdict = decide(profile("plab1", [plab1_pass()]))
+    assert verdict.parts == [] and verdict.failing_parts == []
