@@ -210,7 +210,9 @@ class VerdictAssembler:
                 setting=target["setting"], index=target["competitiveness"], demand=target["demand"],
                 tier=target["tier"]),
             unknowns=_unknowns(profile, answers),
-            parts=[PartOut(name=p.name, value=p.value, minimum=p.minimum, met=p.met) for p in assessment.parts],
+            parts=[PartOut(name=p.name, value=p.value, minimum=p.minimum, met=p.met, shown=p.shown or f"{p.value:g}",
+                           shown_minimum=p.shown_minimum or f"{p.minimum:g}", scale=list(p.scale))
+                   for p in assessment.parts],
             failing_parts=[p.name for p in assessment.parts if p.met is False],
         )
 

@@ -241,12 +241,16 @@ class Eligibility:
 @dataclass(frozen=True)
 class PartResult:
     """One part of a multi-part exam's deciding sitting (an IELTS skill, an OET sub-test, PLAB 2
-    stations) against the authority's minimum: `met` None when the part has no minimum of its own."""
+    stations) against the authority's minimum. `value` / `minimum` share one numeric scale (grades
+    ranked, worst = 0, names in `scale`); `shown` / `shown_minimum` are what the authority prints."""
 
     name: str
-    value: str
-    minimum: str = ""
+    value: float
+    minimum: float
     met: bool | None = None
+    shown: str = ""
+    shown_minimum: str = ""
+    scale: tuple[str, ...] = ()
 
 
 @dataclass

@@ -73,12 +73,17 @@ class Reason(_Out):
 
 
 class PartOut(_Out):
-    """One part of a multi-part exam's deciding sitting against the authority's minimum."""
+    """One part of a multi-part exam's deciding sitting against the authority's minimum: `value` and
+    `minimum` on one numeric scale (a grade exam's grades ranked worst = 0), `shown` as the authority
+    reports it (6.5, "C+"), `shown_minimum` likewise; `scale` the grade names worst first (grade exams)."""
 
     name: str
-    value: str
-    minimum: str = ""
+    value: float
+    minimum: float
     met: Optional[bool] = None
+    shown: str = ""
+    shown_minimum: str = ""
+    scale: list[str] = []
 
 
 class PassMarkOut(_Out):

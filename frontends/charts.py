@@ -283,9 +283,10 @@ def parts_picture(exam: ExamSpec, profile: Profile, verdict: Verdict) -> PartsPi
     latest = sittings[-1]
     carried = getattr(verdict, "parts", None)
     if carried:
+        carried = [p if isinstance(p, dict) else p.model_dump() for p in carried]
         rows = [{"part": str(p["name"]).title(), "value": p["value"], "minimum": p["minimum"], "met": p["met"],
                  "shown": str(p.get("shown", p["value"]))} for p in carried]
-        return PartsPicture(exam.name, latest.date, rows)
+        return PartsPicture(exam.name, latest.date, rows, tuple(carried[0].get("scale") or ()))
     try:
         from plugins.plab import english, policy
     except ImportError:

@@ -224,7 +224,7 @@ def _plab2_parts(profile: Profile) -> list[PartResult]:
                                          ("overall score", "score", "pass_score")):
         value, minimum = given.get(value_key), given.get(minimum_key)
         if isinstance(value, (int, float)) and isinstance(minimum, (int, float)):
-            found.append(PartResult(name, f"{value:g}", f"{minimum:g}", value >= minimum))
+            found.append(PartResult(name, float(value), float(minimum), value >= minimum))
     return found
 
 

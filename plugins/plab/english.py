@@ -239,9 +239,12 @@ def _parts(ielts: bool, overall: float | None, parts: Mapping[str, Part] | None,
         return []
     if ielts:
         skill_min, overall_min = policy.IELTS_SKILL_MIN.value_at(day), policy.IELTS_OVERALL_MIN.value_at(day)
-        found = [PartResult("overall", f"{overall:g}", f"{overall_min:g}", overall >= overall_min)] if overall is not None else []
-        return found + [PartResult(s, f"{parts[s]:g}", f"{skill_min:g}", parts[s] >= skill_min) for s in policy.IELTS_SKILLS]
-    return [PartResult(s, str(g), "B", policy.OET_GRADES.index(g) <= 1) for s, g in parts.items()]
+        found = [PartResult("overall", overall, overall_min, overall >= overall_min)] if overall is not None else []
+        return found + [PartResult(s, float(parts[s]), skill_min, parts[s] >= skill_min) for s in policy.IELTS_SKILLS]
+    grades = tuple(reversed(policy.OET_GRADES))  # worst first: E ... A
+    floor = policy.OET_MIN_GRADE.value_at(day)
+    return [PartResult(s, grades.index(g), grades.index(floor), grades.index(g) >= grades.index(floor), shown=g,
+                       shown_minimum=floor, scale=grades) for s, g in parts.items()]
 
 
 def _combination_would_meet(exam: ExamSpec, profile: Profile, per_sitting: list, as_of: date) -> bool:

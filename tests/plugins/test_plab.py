@@ -504,14 +504,17 @@ def test_ielts_failing_skill_is_in_the_verdict(decide):
                              "parts": {"listening": 8, "reading": 8, "writing": 6.5, "speaking": 7.5}}]))
     assert verdict.failing_parts == ["writing"]
     by_name = {p.name: p for p in verdict.parts}
-    assert by_name["writing"].value == "6.5" and by_name["writing"].minimum == "7" and by_name["writing"].met is False
-    assert by_name["overall"].met is True and by_name["overall"].minimum == "7.5"
+    assert by_name["writing"].value == 6.5 and by_name["writing"].minimum == 7 and by_name["writing"].met is False
+    assert by_name["writing"].shown == "6.5" and by_name["writing"].shown_minimum == "7"
+    assert by_name["overall"].met is True and by_name["overall"].minimum == 7.5
     assert "writing" in verdict.to_json_dict()["failing_parts"]
 
 
 def test_oet_failing_subtest_and_plab2_stations_are_in_the_verdict(decide):
     oet = decide(profile("oet-medicine", [{"date": "2026-06-01", "parts": dict(zip(policy.OET_SUBTESTS, ("A", "B", "C+", "A")))}]))
-    assert oet.failing_parts == [policy.OET_SUBTESTS[2]] and all(p.minimum == "B" for p in oet.parts)
+    assert oet.failing_parts == [policy.OET_SUBTESTS[2]] and all(p.shown_minimum == "B" for p in oet.parts)
+    assert [p.shown for p in oet.parts] == ["A", "B", "C+", "A"] and oet.parts[0].scale[-1] == "A"
+    assert oet.parts[2].value < oet.parts[2].minimum <= oet.parts[1].value
     plab2 = decide(profile("plab2", [{"date": "2026-06-01", "result": "fail",
                                       "parts": {"stations_passed": 9, "stations_required": 11, "score": 150,
                                                 "pass_score": 145}}]))
