@@ -98,8 +98,9 @@ def retake_register_examples(register: "Callable[[Example], None]") -> None:
         (`core.plugin_examples.Example`); `package_examples(__name__)` reads every YAML file in
         the package's `examples/` folder (name = file name, title = its leading comment). Names
         are lower-case words joined by dashes and unique across plugins. Checked at the door: the
-        profile parses and names one of this plugin's exams; the contract kit also runs each
-        through a verdict.
+        type, the name, a title, a profile or text. Files are parsed when first used; the contract
+        kit (`retake plugins check`) parses each, checks it names one of this plugin's exams and
+        runs it through a verdict.
 
     Since 0.2.
     """

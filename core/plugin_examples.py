@@ -12,9 +12,10 @@ in an `examples/` folder of its package and registering them with `package_examp
 Each file is one profile (the one-exam form, or the candidate form with `exams:`); its leading
 `#` comment is the example's title, its file name (without `.yaml`) its name. Names are unique
 across plugins, like exam ids: a built-in plugin keeps its name, a third party naming an example
-the same is refused. Checked at registration (`check_examples`): the type, the name's form, a
-profile that parses and names one of the plugin's own exams. The contract kit also runs each
-example through a verdict, so `retake plugins check NAME` reports one that does not validate.
+the same is refused. Checked at registration (`check_examples`, without parsing: loading stays
+fast): the type, the name's form, a title, a profile or text. The contract kit parses each
+(`example_problems`: valid, names one of the plugin's exams) and runs it through a verdict
+(`verdict_problems`), so `retake plugins check NAME` reports one that does not validate.
 
 Readers (front ends) call `all_examples(registry)`, `find_example(name, registry)` and
 `default_example(registry)`.
