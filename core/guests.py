@@ -60,8 +60,13 @@ class _PluginStdout(io.TextIOBase):
 
     def flush(self) -> None:
         target = self._target()
-        if target is not None:
+        if target is not None and not getattr(target, "closed", False):
             target.flush()
+
+    def close(self) -> None:
+        """The proxy owns no stream: closing it (io's finalizer does, at exit) leaves the real one
+        alone. Without this, Python 3.13 printed 'Exception ignored ... I/O operation on closed
+        file' when a test runner's captured stdout was already closed."""
 
     def writable(self) -> bool:
         return True

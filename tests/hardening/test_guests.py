@@ -272,3 +272,17 @@ def test_a_stop_signal_landing_in_plugin_code_stops_the_command_not_the_plugin()
         guest_call_here("someone", "assessing x", "retake_assess", interrupted, (), timeout=2)
     with pytest.raises(PluginError, match="SystemExit"):
         guest_call_here("someone", "assessing x", "retake_assess", lambda: sys.exit(3), (), timeout=2)
+
+
+def test_the_stdout_proxy_never_closes_or_flushes_a_closed_real_stream():
+    import io
+
+    from core.guests import _PluginStdout
+
+    real = io.StringIO()
+    proxy = _PluginStdout(real)
+    proxy.write("kept")
+    proxy.close()  # io's finalizer does this at exit
+    assert not real.closed and real.getvalue() == "kept"
+    real.close()
+    proxy.flush()  # a closed real stream (a test runner's capture, already gone): no error
