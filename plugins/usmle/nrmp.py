@@ -23,6 +23,13 @@ SOURCE = Source(
     "against the PDF", "https://www.nrmp.org/wp-content/uploads/2026/07/Non-US-IMG_Charting-Outcomes_FINAL.pdf")
 CONFIDENCE = "medium"  # policies.md: "confidence medium until checked against the PDF page"
 
+# Main Residency Match rates for non-US IMGs, by Match year (NRMP, primary; policies.md revised 2026-12-01).
+MATCH_RATES = {2025: "58.0%", 2024: "58.5%", 2023: "59.4%"}
+MATCHED_2025, APPLICANTS_2025 = "6,653", "11,465"
+US_CITIZEN_IMG_RATE_2025 = "67.8%"
+MATCH_RATE_SOURCE = Source("NRMP Main Residency Match results and data: match rates of non-US IMGs (2023-2025) and "
+                           "US-citizen IMGs (2025)", "https://www.nrmp.org/match-data-analytics/")
+
 # Medians this close (in Step 2 CK points) are read as "about equal": Family Medicine (230 vs 231)
 # and Diagnostic Radiology (250 vs 251) in 2026. Project reading of the data, kept here as data.
 SAME_MEDIAN_POINTS = 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.exams import stale_policy_rule
-from core.rules import Priority, Rule, decision, fact, gt, gte, lte, red_flag, same
+from core.rules import one_of, Priority, Rule, decision, fact, gt, gte, lte, red_flag, same
 from plugins.usmle import nrmp, policy
 
 USMLE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
@@ -164,6 +164,16 @@ RULES = (
              "{usmle_nrmp.score:g}. Figures transcribed from a public extraction of the report (medium "
              "confidence until checked against its pages).",
         source=nrmp.SOURCE, confidence=nrmp.CONFIDENCE, priority=Priority.CONTEXT + 6, effective_note="2026 Match data",
+    ),
+    Rule(
+        id="usmle.context.nrmp-match-rate",
+        title="How often non-US IMGs matched (NRMP 2023-2025)",
+        when={"case": fact("case", one_of("exam", ("usmle-step2ck", "usmle-step3"))), "target": fact("target", country="US")},
+        text="Context, not a chance of success: " + nrmp.MATCH_RATES[2025] + " of non-US IMG applicants matched in "
+             "the 2025 Main Residency Match (" + nrmp.MATCHED_2025 + " of " + nrmp.APPLICANTS_2025 + "; "
+             + nrmp.MATCH_RATES[2024] + " in 2024, " + nrmp.MATCH_RATES[2023] + " in 2023), and "
+             + nrmp.US_CITIZEN_IMG_RATE_2025 + " of US-citizen IMGs in 2025.",
+        source=nrmp.MATCH_RATE_SOURCE, priority=Priority.CONTEXT + 7, effective_note="2025 Match data",
     ),
     Rule(
         id="usmle.gain-within-noise",

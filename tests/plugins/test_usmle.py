@@ -271,7 +271,7 @@ def test_nrmp_context_only_for_us_step2ck_targets_with_a_row(decide):
     derm["target"]["specialty"] = "dermatology"
     step3 = profile("usmle-step3", [{"date": "2025-09-14", "score": 221}])
     for data in (uk, derm, step3):
-        assert not any(r.rule.startswith("usmle.context.nrmp") for r in decide(data).reasons)
+        assert not any(r.rule.startswith("usmle.context.nrmp-step2ck") for r in decide(data).reasons)
 
 
 def test_nrmp_data_file_loads_from_the_package_and_ids_match_retake_specialties(pipeline):
@@ -318,3 +318,18 @@ def test_step2ck_gain_source_cites_the_sem_and_the_study(pipeline):
     exam = pipeline.registry.exam("usmle-step2ck")
     assert exam.small_gain == 12 and "PMC8368818" in exam.gain_source.title
     assert "Score Interpretation" in exam.gain_source.title
+
+
+@pytest.mark.parametrize("exam, country, fires", [
+    ("usmle-step2ck", "US", True), ("usmle-step3", "US", True), ("usmle-step2ck", "GB", False),
+])
+def test_nrmp_match_rates_are_dated_context(decide, exam, country, fires):
+    data = profile(exam, [{"date": "2025-09-14", "score": 221}])
+    data["target"]["country"] = country
+    reason = next((r for r in decide(data).reasons if r.rule == "usmle.context.nrmp-match-rate"), None)
+    assert (reason is not None) is fires
+    if fires:
+        assert "58.0% of non-US IMG applicants matched in the 2025 Main Residency Match (6,653 of 11,465" in reason.text
+        assert "58.5% in 2024, 59.4% in 2023" in reason.text and "67.8%" in reason.text
+        assert reason.text.startswith("Context, not a chance") and "nrmp.org" in reason.source
+        assert reason.effective_note == "2025 Match data"
