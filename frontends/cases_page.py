@@ -121,7 +121,13 @@ def _decision_text(decision: str | None) -> str:
 
     if decision is None:
         return "no verdict"
-    return DECISION_TEXT.get(decision, decision)  # multi-exam cases read "exam=decision; …"
+    if decision in DECISION_TEXT:
+        return DECISION_TEXT[decision]
+    # A candidate's case holds "exam=decision; …": short words per exam, so the column stays readable.
+    short = {"retake": "retake", "do_not_retake": "do not retake", "not_allowed": "not allowed",
+             "retake_required": "retake required"}
+    parts = [part.split("=", 1) for part in decision.split("; ") if "=" in part]
+    return "; ".join(f"{exam}: {short.get(value, value)}" for exam, value in parts) or decision
 
 
 def _rows(summaries: list[Any]) -> list[dict[str, Any]]:
@@ -130,7 +136,7 @@ def _rows(summaries: list[Any]) -> list[dict[str, Any]]:
         latest = summary.latest
         rows.append({
             "Case": summary.case.name,
-            "Exam": summary.case.profile.get("exam") or ", ".join(sorted(summary.case.profile.get("exams") or {})),
+            "Exam": summary.case.profile.get("exam") or ", ".join(summary.case.profile.get("exams") or {}),
             "Latest decision": _decision_text(latest.decision) if latest else "not judged",
             "Next deadline": latest.next_deadline if latest and latest.next_deadline else "none",
             "Judged as of": latest.as_of if latest else "",

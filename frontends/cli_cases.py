@@ -436,3 +436,7 @@ def _print_recheck(report: Any, everything: bool) -> None:
     _say(f"rechecked {report.checked} case(s) as of {report.as_of} with rules {report.rules_version}: "
          f"{len(changed)} changed" + ("" if not changed else kept if report.filed == 0 else
                                      f", {report.filed} new verdict(s) saved"))
+    if changed and report.filed:
+        # Tried as a new user: a second recheck said "0 changed" and the first one's news seemed lost.
+        _say("each change is reported once: the next recheck compares with the verdicts saved now "
+             "(`retake cases show NAME` keeps every verdict; `--no-save` looks without saving)")

@@ -194,8 +194,7 @@ col_out, col_in = st.columns(2, gap="medium")
 # --- the form -------------------------------------------------------------------------------------
 
 with col_in:
-    one_exam_data, exam, plan_box = panels.profile_form(registry, on_exam_change, on_country_change)
-    others = panels.other_exams(registry, ss.get("exam"))
+    one_exam_data, exam, plan_box, others = panels.profile_form(registry, on_exam_change, on_country_change)
 # Without other exams this is the one-exam profile, unchanged; with them, the candidate profile.
 profile_data = form.build_candidate(one_exam_data, others)
 

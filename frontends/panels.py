@@ -31,9 +31,11 @@ SETTING_LABELS = {"community": "Community", "university": "University / academic
 
 
 def profile_form(registry: Registry, on_exam_change: Callable[[], None],
-                 on_country_change: Callable[[], None]) -> tuple[dict[str, Any], ExamSpec | None, Any]:
-    """Every input of the profile; returns the profile as a contract dict, the chosen exam, and the empty
-    container the retake plan is drawn into once the verdict says whether a retake is possible.
+                 on_country_change: Callable[[], None]) -> tuple[dict[str, Any], ExamSpec | None, Any,
+                                                                  dict[str, dict[str, Any]]]:
+    """Every input of the profile; returns the profile as a contract dict, the chosen exam, the empty
+    container the retake plan is drawn into once the verdict says whether a retake is possible, and the
+    candidate's other exams (`other_exams`; empty for the one-exam flow).
 
     The plan's values are read from the session state (where Streamlit keeps every widget's value before
     the run starts), so the profile is whole before its inputs are drawn.
@@ -52,6 +54,8 @@ def profile_form(registry: Registry, on_exam_change: Callable[[], None],
         attempts = _attempts_editor(exam)
         for note in ss.get("exam_switch_notes", []):
             st.caption(plain(note))
+    # Right under the form's exam, so a person's exams are entered in one place.
+    others = other_exams(registry, ss.get("exam"))
 
     with st.container(border=True):
         st.markdown("**Target**")
@@ -87,7 +91,7 @@ def profile_form(registry: Registry, on_exam_change: Callable[[], None],
         right.checkbox("A board's time limit invalidated an old pass (USMLE)", key="time_limit_expired")
 
     values = {key: ss.get(key) for key in form.FIELD_KEYS.values()}
-    return form.build_profile(values, attempts), exam, plan_box
+    return form.build_profile(values, attempts), exam, plan_box, others
 
 
 def plan_inputs(box: Any, exam: ExamSpec | None, verdict: Verdict | None) -> None:
