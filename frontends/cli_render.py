@@ -64,7 +64,10 @@ def headline(verdict: Verdict, exam_name: str, g: Mapping[str, str]) -> Panel:
         end.append(OUTCOME_TEXT[verdict.outcome], style=OUTCOME_STYLE.get(verdict.outcome, "bold cyan"))
         lines.append(end)
     else:
-        lines.append(Text(f"{g['arrow']} not passed yet: the flowchart starts once the exam is passed", style="dim"))
+        # Not passed and no retake possible (limit reached, exam discontinued): there is no pass to come.
+        lines.append(Text(f"{g['arrow']} not passed, and no retake is possible: the flowchart has no end here"
+                          if verdict.decision == "not_allowed"
+                          else f"{g['arrow']} not passed yet: the flowchart starts once the exam is passed", style="dim"))
     title = f"{exam_name} {g['dot']} as of {verdict.as_of.isoformat()}"
     if verdict.score is not None:
         title += f" {g['dot']} score {verdict.score:g}"

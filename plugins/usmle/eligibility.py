@@ -72,7 +72,21 @@ def standard_fact(exam: ExamSpec, scored: JudgedAttempt) -> dict:
             "confidence": mark.confidence, "detail": detail, "source": mark.source.title}
 
 
+def assess_step2cs(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+    """Step 2 CS no longer exists: its sittings are a record (they count toward the limit across
+    Steps, see `across`), never a retake. Core refuses sittings after the discontinuation day."""
+    judged = judge_attempts(exam, profile.attempts)  # no scale: every sitting needs its result
+    passed = first_pass(judged) is not None
+    eligibility = Eligibility(passed=passed, can_retake=False, attempts_used=len(judged), attempts_left=0,
+                              blocked_by="discontinued")
+    facts = [{"t": "usmle.step2cs", "exam": exam.id, "attempts": len(judged), "passed": passed,
+              "failures": sum(a.result == "fail" for a in judged)}]
+    return Assessment(exam=exam, attempts=judged, eligibility=eligibility, facts=facts)
+
+
 def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None) -> Assessment:
+    if exam.id == "usmle-step2cs":
+        return assess_step2cs(exam, profile, as_of)
     _whole_scores(profile)
     judged = judge_attempts(exam, profile.attempts)
     _no_attempt_after_pass(exam, judged, profile)

@@ -127,6 +127,13 @@ STEP2CK_GAIN_SOURCE = Source(
     "of measurement (SEM about 6 points, so ~12), USMLE Score Interpretation Guidelines; practice-test "
     "predictions miss by about 7.7-7.8 points (PMC8368818)", INTERPRETATION.url)
 
+# Step 2 CS (Clinical Skills): discontinued on 2021-01-26, when the USMLE ended its work to relaunch
+# it. It is modelled only so that its sittings count toward the limit across Steps (a candidate's
+# failed CS attempts are attempts at a Step) and to say it cannot be sat again. Result-only.
+STEP2CS_END = date(2021, 1, 26)
+STEP2CS_DISCONTINUED = Source("USMLE announcement: work to relaunch USMLE Step 2 CS discontinued (2021-01-26)",
+                              "https://www.usmle.org/work-relaunch-usmle-step-2-cs-discontinued")
+
 COMMON = dict(
     country="US", authority="USMLE (FSMB and NBME); ECFMG for IMGs",
     retake_after_pass="never", retake_after_pass_source=SCORES_FAQ,
@@ -146,6 +153,13 @@ EXAMS = (
         scale=SCALE_3DIGIT, pass_mark=STEP2CK_PASS,
         bands=DatedValues.constant(STEP2CK_BANDS, SEED_BANDS, name="Step 2 CK bands"),
         big_gain=BIG_GAIN, small_gain=SMALL_GAIN, **{**COMMON, "gain_source": STEP2CK_GAIN_SOURCE},
+    ),
+    ExamSpec(
+        id="usmle-step2cs", name="USMLE Step 2 CS", sources=(ATTEMPT_LIMIT, STEP2CS_DISCONTINUED, ECFMG_BOOKLET),
+        discontinued=STEP2CS_END,
+        notes=("Discontinued on 2021-01-26; modelled so that its sittings count toward the attempt limit "
+               "across Steps. Give each sitting's result (pass or fail).",),
+        **COMMON,
     ),
     ExamSpec(
         id="usmle-step3", name="USMLE Step 3",

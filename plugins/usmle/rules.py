@@ -43,6 +43,17 @@ def _standard_rules(exam_id: str, source) -> tuple[Rule, ...]:
 RULES = (
     stale_policy_rule("usmle", "USMLE", policy.POLICIES_CHECKED),
     Rule(
+        id="usmle.step2cs-discontinued",
+        title="Step 2 CS no longer exists",
+        when={"eligibility": fact("eligibility", exam="usmle-step2cs", blocked_by="discontinued"),
+              "cs": fact("usmle.step2cs")},
+        then=[decision("not_allowed")],
+        text="USMLE Step 2 CS was discontinued on 2021-01-26, so it cannot be sat again. Its sittings still "
+             "count as attempts at a Step ({usmle_step2cs.attempts} in your record): four attempts at any Step "
+             "without a pass end eligibility for every Step.",
+        source=policy.STEP2CS_DISCONTINUED, effective=policy.STEP2CS_END, priority=Priority.POLICY,
+    ),
+    Rule(
         id="usmle.no-repeat-after-pass",
         title="A passed USMLE Step cannot be retaken",
         when={"eligibility": fact("eligibility", plugin="usmle", blocked_by="passed-final")},

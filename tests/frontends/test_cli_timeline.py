@@ -59,3 +59,21 @@ def test_a_candidates_view_tells_each_exams_story_like_decide():
     assert "flowchart end C" in text
     assert "2 used · passed" in text and "2 used, 2 left" not in text
     assert "Not passed yet: a retake is required" in text and "1 used · 2 left · not passed yet" in text
+
+
+def test_not_passed_and_not_allowed_does_not_promise_a_flowchart_later(tmp_path):
+    # Step 2 CS failed four times: discontinued, and the limit across Steps ends Step 2 CK too. Neither
+    # verdict may say "the flowchart starts once the exam is passed": there is no pass to come.
+    profile = tmp_path / "cs.yaml"
+    profile.write_text(
+        "target: {country: US, specialty: internal-medicine}\n"
+        "exams:\n"
+        "  usmle-step2cs: {attempts: [{date: 2019-03-01, result: fail}, {date: 2019-08-01, result: fail},\n"
+        "                             {date: 2020-01-10, result: fail}, {date: 2020-09-01, result: fail}]}\n"
+        "  usmle-step2ck: {attempts: [{date: 2026-03-02, score: 205}]}\n")
+    result = CliRunner().invoke(app, ["decide", str(profile), "--as-of", "2026-11-25"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert text.count("no retake is possible: the flowchart has no end here") == 2
+    assert "the flowchart starts once the exam is passed" not in text
+    assert "USMLE Step 2 CS was discontinued on 2021-01-26" in text

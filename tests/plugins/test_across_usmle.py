@@ -71,3 +71,51 @@ def test_a_one_exam_profile_is_judged_on_that_step_alone(profile_data):
     profile_data["exceptions"] = {"time_limit_expired": True}
     verdict = evaluate_candidate(profile_data, AS_OF).single
     assert "usmle.time-limit-needs-full-sequence" not in _rules(verdict)
+
+
+# --- Step 2 CS (discontinued 2021-01-26): its sittings count toward the limit across Steps -----------
+
+def _cs(fails: int, passed: bool = False) -> list[dict]:
+    days = ["2019-03-01", "2019-08-01", "2020-01-10", "2020-09-01", "2021-01-25"]
+    sittings = [{"date": day, "result": "fail"} for day in days[:fails]]
+    if passed:
+        sittings.append({"date": days[fails], "result": "pass"})
+    return sittings
+
+
+@pytest.mark.parametrize(("fails", "decision"), [(4, "not_allowed"), (3, "retake_required")])
+def test_four_failed_step2cs_sittings_end_eligibility_for_step2ck_and_three_do_not(fails, decision):
+    result = evaluate_candidate({"target": TARGET, "exams": {
+        "usmle-step2cs": {"attempts": _cs(fails)},
+        "usmle-step2ck": {"attempts": [{"date": "2026-03-02", "score": 205}]}}}, AS_OF)
+    step2ck = result.verdicts["usmle-step2ck"]
+    assert step2ck.decision == decision
+    assert ("usmle.attempt-limit-other-step" in _rules(step2ck)) is (fails == 4)
+    if fails == 4:
+        reason = next(r for r in step2ck.reasons if r.rule == "usmle.attempt-limit-other-step")
+        assert "4 attempts at USMLE Step 2 CS without a pass" in reason.text
+
+
+@pytest.mark.parametrize("passed", [False, True])
+def test_step2cs_itself_can_never_be_sat_again(passed):
+    result = evaluate_candidate({"target": TARGET, "exams": {
+        "usmle-step2cs": {"attempts": _cs(1, passed=passed)},
+        "usmle-step2ck": {"attempts": [{"date": "2026-03-02", "score": 230}]}}}, AS_OF)
+    cs = result.verdicts["usmle-step2cs"]
+    assert cs.decision == "not_allowed" and cs.eligibility.passed is passed and not cs.eligibility.can_retake
+    reason = next(r for r in cs.reasons if r.rule == "usmle.step2cs-discontinued")
+    assert "discontinued on 2021-01-26" in reason.text and reason.effective == date(2021, 1, 26)
+    assert result.verdicts["usmle-step2ck"].decision == "not_allowed"  # the CK pass stands on its own
+
+
+@pytest.mark.parametrize(("day", "refused"), [("2021-01-25", False), ("2021-01-26", True)])
+def test_a_step2cs_sitting_on_or_after_its_discontinuation_is_refused(day, refused):
+    from core.errors import ProfileError
+
+    candidate = {"target": TARGET, "exams": {"usmle-step2cs": {"attempts": [{"date": day, "result": "fail"}]}}}
+    if refused:
+        with pytest.raises(ProfileError) as caught:
+            evaluate_candidate(candidate, AS_OF)
+        assert "usmle-step2cs" in caught.value.errors[0].field and "2021-01-26" in caught.value.errors[0].message
+    else:
+        assert evaluate_candidate(candidate, AS_OF).verdicts["usmle-step2cs"].decision == "not_allowed"
