@@ -18,7 +18,7 @@ PART1_RULES = (
         when={"eligibility": fact("eligibility", exam="mccqe1", blocked_by="passed-final")},
         then=[decision("not_allowed")],
         text="You passed MCCQE Part I, and the MCC does not let a candidate with a pass result sit it again: "
-             "the score you have is the one programs will see.",
+             "the score you have is the one {target.programs} will see.",
         source=policy.PART1_ELIGIBILITY, priority=Priority.POLICY,
     ),
     Rule(
