@@ -351,6 +351,32 @@ ACROSS_RULES = (
         effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
     ),
     Rule(
+        id="plab.additional-plab2-needs-plab1-again",
+        title="The additional PLAB 2 attempt comes after your PLAB 1 pass has lapsed",
+        when={"window": fact("plab.plab1-window", state="closed"),
+              "record": fact("plab.record", one_of("additional", ("waiting", "open", "missing")), exam="plab2")},
+        then=[action("plab-plab1-again", "Plan to pass PLAB 1 again before the additional PLAB 2 attempt: your "
+                                         "PLAB 1 pass of {plab_plab1_window.plab1_date} stopped counting after "
+                                         "{plab_plab1_window.deadline}.")],
+        text="Your next PLAB 2 sitting would be the additional attempt, and your PLAB 1 pass of "
+             "{plab_plab1_window.plab1_date} counted only until {plab_plab1_window.deadline} "
+             "({plab_plab1_window.window}). The GMC's additional-attempt rules say PLAB 1 can be needed again when "
+             "its validity has lapsed: expect to pass PLAB 1 again first.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.DEADLINES + 1,
+        effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
+    ),
+    Rule(
+        id="plab.additional-plab2-within-plab1-window",
+        title="The additional PLAB 2 attempt must fit inside your PLAB 1 window",
+        when={"window": fact("plab.plab1-window", state="open"),
+              "record": fact("plab.record", one_of("additional", ("waiting", "open", "missing")), exam="plab2")},
+        text="Your next PLAB 2 sitting would be the additional attempt. It must be passed by "
+             "{plab_plab1_window.deadline}, while your PLAB 1 pass of {plab_plab1_window.plab1_date} still counts; "
+             "after that the GMC can ask for PLAB 1 again.",
+        source=policy.ADDITIONAL_ATTEMPT, priority=Priority.DEADLINES + 1,
+        effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
+    ),
+    Rule(
         id="plab.plab2-passed-after-window",
         title="PLAB 2 was passed after the PLAB 1 window closed",
         when={"window": fact("plab.plab1-window", state="late")},

@@ -79,3 +79,27 @@ def test_registration_within_two_years_of_plab2_and_a_late_plab2_pass():
     registration = [e for e in result.timeline if e.rule == "plab.registration-window"]
     assert [(e.kind, e.date.isoformat()) for e in registration] == [("window_opens", "2025-07-01"),
                                                                      ("deadline", "2027-06-30")]
+
+
+FOUR_PLAB2_FAILS = [{"date": d, "result": "fail"} for d in ("2024-01-10", "2024-05-10", "2024-09-10", "2025-01-10")]
+
+
+@pytest.mark.parametrize(("plab1_date", "as_of", "rule"), [
+    ("2023-06-01", date(2026, 11, 25), "plab.additional-plab2-needs-plab1-again"),      # window closed long ago
+    ("2025-06-01", date(2027, 5, 31), "plab.additional-plab2-within-plab1-window"),    # last day of the window
+    ("2025-06-01", date(2027, 6, 1), "plab.additional-plab2-needs-plab1-again"),       # the day after
+])
+def test_additional_plab2_attempt_and_the_plab1_window(plab1_date, as_of, rule):
+    verdict = evaluate_candidate(_candidate(None, plab1_date, FOUR_PLAB2_FAILS), as_of).verdicts["plab2"]
+    fired = _rules(verdict)
+    other = ({"plab.additional-plab2-needs-plab1-again", "plab.additional-plab2-within-plab1-window"} - {rule}).pop()
+    assert rule in fired and other not in fired
+    reason = next(r for r in verdict.reasons if r.rule == rule)
+    assert plab1_date in reason.text and "gmc-uk.org" in reason.source
+    if rule.endswith("again"):
+        assert "plab-plab1-again" in [a.id for a in verdict.actions]
+
+
+def test_no_additional_attempt_rule_before_the_fourth_fail():
+    verdict = evaluate_candidate(_candidate(None, "2023-06-01", FOUR_PLAB2_FAILS[:2]), date(2026, 11, 25)).verdicts["plab2"]
+    assert not [r for r in _rules(verdict) if r.startswith("plab.additional-plab2")]
