@@ -115,3 +115,34 @@ def plab1_window_for_plab2(candidate: Any, plab2_pass: JudgedAttempt | None, as_
             "deadline": deadline.date.isoformat(), "regime": regime, "window": WINDOW_WORDS[regime],
             "state": state, "plab2_date": plab2_pass.date.isoformat() if plab2_pass else ""}
     return deadline, fact
+
+
+def english_at_registration(candidate: Any, registration_last_day: date, as_of: date) -> dict | None:
+    """For a passed PLAB 2: the English result must be valid again on the day registration is approved
+    (the GMC; policies.md "English test validity"). A fact comparing the English result's last valid
+    day with the registration window, or None when the candidate lists no English test."""
+    if candidate is None:
+        return None
+    listed = [e for e in ENGLISH if candidate.has(e) and candidate.attempts_at(e)]
+    if not listed:
+        return None
+    from plugins.plab import english
+    best: dict | None = None
+    for exam_id in listed:
+        spec = _spec(exam_id)
+        try:
+            judged = english.assess(spec, candidate.profile(exam_id), as_of)
+        except ProfileError:
+            continue  # the English verdict names the bad field
+        ends = judged.eligibility.deadlines[0].date if judged.eligibility.deadlines else None
+        if ends is None:
+            state = "none"  # no valid English result today (short, or lapsed)
+        else:
+            state = "covers" if ends >= registration_last_day else "earlier"
+        fact = {"t": "plab.english-at-registration", "exam": "plab2", "test": spec.name, "state": state,
+                "english_last_valid": ends.isoformat() if ends else "",
+                "registration_last_day": registration_last_day.isoformat()}
+        if best is None or (ends is not None and (best["english_last_valid"] or "") < ends.isoformat()):
+            best = fact
+    return best
+

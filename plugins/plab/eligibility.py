@@ -155,6 +155,9 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
             "registration-window", last_day,
             "Last day to have registration with a licence to practise approved on this PLAB 2 pass without "
             "extra evidence of your knowledge and skills.", policy.PLAB2_AFTER_RESULTS, opens=latest_pass.date))
+    registration_english = None  # across exams (issue 11): the English result on the registration day
+    if latest_pass is not None and exam.id == "plab2":
+        registration_english = across.english_at_registration(candidate, registration_deadline(latest_pass.date), as_of)
     window_fact = None  # across exams (issue 11): the PLAB 1 window, for a PLAB 2 verdict
     if exam.id == "plab2":
         found = across.plab1_window_for_plab2(candidate, latest_pass, as_of)
@@ -201,7 +204,7 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
         record.update(earliest=eligibility.earliest_date.isoformat(), waiting=eligibility.earliest_date > as_of)
 
     score, band, predicted, mark, margin = _scored(exam, judged, latest_pass if passed else None, profile)
-    facts = [record] + [f for f in (window_fact, english_fact) if f is not None]
+    facts = [record] + [f for f in (window_fact, english_fact, registration_english) if f is not None]
     if margin is not None:
         facts.append({"t": "plab.margin", "exam": exam.id, "score": score, "pass_mark": mark.value, "margin": margin,
                       "band": band.label if band else ""})

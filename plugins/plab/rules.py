@@ -377,6 +377,43 @@ ACROSS_RULES = (
         effective_note="two-year window; three years under the COVID-19 extension, which ended on 2025-03-31",
     ),
     Rule(
+        id="plab.english-at-registration-covers",
+        title="Your English result stays valid through the registration window",
+        when={"english": fact("plab.english-at-registration", state="covers")},
+        text="Your {plab_english_at_registration.test} result stays valid until "
+             "{plab_english_at_registration.english_last_valid}, past the last day of your registration window "
+             "({plab_english_at_registration.registration_last_day}): it counts on whatever day in the window "
+             "the GMC approves registration.",
+        source=policy.ENGLISH, priority=Priority.DEADLINES + 2, effective_note="long-standing",
+    ),
+    Rule(
+        id="plab.english-at-registration-earlier",
+        title="Your English result runs out before the registration window closes",
+        when={"english": fact("plab.english-at-registration", state="earlier")},
+        then=[action("plab-register-before-english-ends",
+                     "Have registration approved by {plab_english_at_registration.english_last_valid}, while your "
+                     "{plab_english_at_registration.test} result is still valid, or plan a new English test.")],
+        text="The GMC needs your English result to be valid again on the day it approves registration. Your "
+             "{plab_english_at_registration.test} result is valid until "
+             "{plab_english_at_registration.english_last_valid}, before your registration window closes "
+             "({plab_english_at_registration.registration_last_day}): registration approved after that day needs "
+             "a new English result.",
+        source=policy.ENGLISH, priority=Priority.DEADLINES + 2, effective_note="long-standing",
+    ),
+    Rule(
+        id="plab.english-at-registration-none",
+        title="No valid English result for registration",
+        when={"english": fact("plab.english-at-registration", state="none")},
+        then=[red_flag("plab-english-for-registration", "No English result of yours is valid today: registration "
+                                                        "needs one that is valid on the day it is approved."),
+              action("plab-new-english-test", "Book a new IELTS Academic or OET Medicine sitting before you apply "
+                                              "for registration.")],
+        text="The GMC needs an English result that is valid on the day it approves registration, and your "
+             "{plab_english_at_registration.test} result is not valid today (too old, or below a minimum): "
+             "a new result is needed before registration.",
+        source=policy.ENGLISH, priority=Priority.DEADLINES + 2, effective_note="long-standing",
+    ),
+    Rule(
         id="plab.plab2-passed-after-window",
         title="PLAB 2 was passed after the PLAB 1 window closed",
         when={"window": fact("plab.plab1-window", state="late")},

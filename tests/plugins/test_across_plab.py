@@ -103,3 +103,29 @@ def test_additional_plab2_attempt_and_the_plab1_window(plab1_date, as_of, rule):
 def test_no_additional_attempt_rule_before_the_fourth_fail():
     verdict = evaluate_candidate(_candidate(None, "2023-06-01", FOUR_PLAB2_FAILS[:2]), date(2026, 11, 25)).verdicts["plab2"]
     assert not [r for r in _rules(verdict) if r.startswith("plab.additional-plab2")]
+
+
+@pytest.mark.parametrize(("ielts", "as_of", "rule"), [
+    # PLAB 2 passed 2026-06-01: registration window to 2028-05-31. IELTS valid two years less a day.
+    ("2026-06-01", date(2026, 11, 25), "plab.english-at-registration-covers"),    # valid to 2028-05-31: the last day
+    ("2026-05-31", date(2026, 11, 25), "plab.english-at-registration-earlier"),   # valid to 2028-05-30: a day short
+    ("2024-11-26", date(2026, 11, 25), "plab.english-at-registration-earlier"),   # last valid day is today
+    ("2024-11-25", date(2026, 11, 25), "plab.english-at-registration-none"),      # lapsed yesterday
+])
+def test_english_must_be_valid_on_the_registration_day(ielts, as_of, rule):
+    candidate = _candidate(ielts, "2025-09-01", [{"date": "2026-06-01", "result": "pass"}])
+    verdict = evaluate_candidate(candidate, as_of).verdicts["plab2"]
+    fired = [r for r in _rules(verdict) if r.startswith("plab.english-at-registration")]
+    assert fired == [rule]
+    reason = next(r for r in verdict.reasons if r.rule == rule)
+    assert "gmc-uk.org" in reason.source and "registration" in reason.text
+    if rule.endswith("none"):
+        assert "plab-english-for-registration" in [f.id for f in verdict.red_flags]
+
+
+def test_no_registration_english_rule_without_an_english_test_or_a_plab2_pass():
+    assert not [r for r in _rules(evaluate_candidate(_candidate(None, "2025-09-01", [{"date": "2026-06-01", "result": "pass"}]),
+                                                     date(2026, 11, 25)).verdicts["plab2"])
+                if r.startswith("plab.english-at-registration")]
+    still_to_sit = evaluate_candidate(_candidate("2026-05-01", "2025-09-01", []), date(2026, 11, 25)).verdicts.get("plab2")
+    assert still_to_sit is None or not [r for r in _rules(still_to_sit) if r.startswith("plab.english-at-registration")]
