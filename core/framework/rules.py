@@ -83,9 +83,8 @@ QUESTION_B = [
         title="A result that clears a bar is not weighed against the specialty",
         when={"case": PASSED, "band": fact("band", index_reading=False)},
         then=[answer("blocks_target", False)],
-        text="Your {case.exam_name} result is in the {band.label} band: it clears the bar it is for, and "
-             "{target.programs} do not rank applicants by it, so it is not what stands in the way of "
-             "{target.specialty_name}.",
+        text="Your {case.exam_name} result clears the bar it is for ({band.label}), and {target.programs} "
+             "do not rank applicants by it, so it is not what stands in the way of {target.specialty_name}.",
         source=S2, priority=20,
     ),
     Rule(
