@@ -7,6 +7,7 @@ Rendering only: every fact shown comes from core's Verdict or Registry. Imported
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from rich import box
@@ -27,6 +28,10 @@ DECISION_STYLE = {
 OUTCOME_STYLE = {"plan_focused_retake": "bold green"}
 TONE_STYLE = {"warning": "bold red", "reassurance": "bold green", "neutral": "bold"}
 CONFIDENCE_STYLE = {"high": "green", "medium-high": "green", "medium": "yellow", "low": "red", "unconfirmed": "red"}
+
+
+# Dated values with no known start are in force from this day: shown as "long-standing", not a date.
+LONG_STANDING = date(1900, 1, 1)
 
 
 def console(stderr: bool = False) -> Console:
@@ -91,8 +96,10 @@ def eligibility_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
     else:
         grid.add_row("Earliest retake", Text("no retake possible", style="red"))
     if verdict.pass_mark is not None:
-        grid.add_row("Pass mark", f"{verdict.pass_mark.value:g} (in force from "
-                                  f"{_day(verdict.pass_mark.effective, '?')})")
+        effective = verdict.pass_mark.effective
+        since = "long-standing" if effective is not None and effective <= LONG_STANDING else \
+            f"in force from {_day(effective, '?')}"
+        grid.add_row("Pass mark", f"{verdict.pass_mark.value:g} ({since})")
     if verdict.target is not None:
         t = verdict.target
         index = f"index {t.demand}" + (f" ({t.index} + setting)" if t.demand != t.index else "")
@@ -102,6 +109,18 @@ def eligibility_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
         if verdict.band.fits_up_to is not None and verdict.band.basis == "score" and verdict.eligibility.passed:
             band += f" {g['dot']} usually fits targets up to index {verdict.band.fits_up_to}"
         grid.add_row("Score band", band + (f" {g['dot']} {verdict.band.note}" if verdict.band.note else ""))
+    if verdict.parts:
+        # The deciding sitting part by part: what falls short first (with the authority's minimum), then the rest.
+        line = Text()
+        ordered = [p for p in verdict.parts if not p.met] + [p for p in verdict.parts if p.met]
+        for i, part in enumerate(ordered):
+            if i:
+                line.append(f" {g['dot']} ")
+            if part.met:
+                line.append(f"{part.name} {part.shown}", style="dim")
+            else:
+                line.append(f"{part.name} {part.shown} (needs {part.shown_minimum})", style="bold red")
+        grid.add_row("Parts", line)
     if verdict.predicted_band is not None:
         grid.add_row("Predicted band", verdict.predicted_band.label)
     for deadline in e.deadlines:

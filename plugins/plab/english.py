@@ -23,7 +23,6 @@ import math
 from datetime import date, timedelta
 from typing import Mapping, Union
 
-from core.dated_values import Dated
 from core.calendar_math import anniversary
 from core.errors import FieldError, ProfileError
 from core.exams import Assessment, Deadline, Eligibility, ExamSpec, JudgedAttempt, PartResult
@@ -177,7 +176,7 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
                                               else "a grade for listening, reading, writing, speaking (or result: pass | fail)")))
         result = result or derived or "fail"
         judged.append(JudgedAttempt(index, attempt.date, result, overall if ielts else None,
-                                    Dated(policy.IELTS_OVERALL_MIN.value_at(attempt.date), attempt.date, policy.ENGLISH)
+                                    policy.IELTS_OVERALL_MIN.at(attempt.date)  # the GMC's minimum with its own date, not the sitting's
                                     if ielts else None))
         margins.append(margin)
         shortfalls.append(shortfall)
