@@ -7,6 +7,9 @@ browser) through Playwright, and writes, at 1400x900 ("desktop") and 390x844 ("p
 - pictures-<example>.png / phone-pictures-<example>.png: the Pictures page of each built-in example;
 - what-if.png: a profile opened from a file, the What if page with a choice moved;
 - exam-switch.png: the US example switched to MCCQE Part I (issue 13's sequence), no error;
+- candidate.png / phone-candidate.png: the UK candidate file (examples/candidates/uk-plab.yaml: IELTS,
+  PLAB 1, PLAB 2 still to sit): one verdict card per exam and the other exams in the form;
+- timeline.png / phone-timeline.png: the same candidate's timeline picture (Pictures page);
 - report-page-1.png: the first page of the PDF report (`retake report`), rendered by pdftoppm.
 """
 
@@ -27,6 +30,7 @@ from frontends.devserver import (
 )
 
 OUT = Path(__file__).resolve().parent / "screenshots"
+CANDIDATE = Path(__file__).resolve().parents[1] / "examples" / "candidates" / "uk-plab.yaml"
 REPORT_AS_OF = date(2026, 11, 25)
 # A first-attempt 221 aiming at university pediatrics, with practice exams pointing to 241.
 WHAT_IF_PROFILE = {
@@ -41,6 +45,7 @@ WHAT_IF_PROFILE = {
 
 def _shot(page, name: str, written: list[Path], full: bool = False) -> None:
     path = OUT / name
+    page.mouse.move(1, 1)  # no hover toolbar over a chart's corner
     page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=full)
     written.append(path)
@@ -67,8 +72,28 @@ def _report_page(written: list[Path]) -> None:
     written += sorted(OUT.glob("report-page-*.png"))
 
 
+def _candidate(page, prefix: str, written: list[Path]) -> None:
+    """Open the UK candidate from a file, as a person would (on the phone the sidebar is opened and closed)."""
+    phone = bool(prefix)
+    if phone:
+        page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+        page.wait_for_timeout(700)
+    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(CANDIDATE))
+    page.wait_for_function("() => (document.querySelector('.st-key-headline')?.innerText || '').includes('IELTS')")
+    wait_idle(page)
+    if phone:
+        page.locator('[data-testid="stSidebarCollapseButton"] button').first.click(force=True)
+        page.wait_for_timeout(700)
+    _to_top(page, ".st-key-exam_card_ielts-academic" if not phone else ".st-key-exam_card_plab1")
+    _shot(page, f"{prefix}candidate.png", written)
+    show_tab(page, "Pictures")
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    _to_top(page, ".st-key-tab_person")
+    _shot(page, f"{prefix}timeline.png", written)
+
+
 def main() -> int:
-    from core import examples
+    from core.plugin_examples import DEFAULT, all_examples
 
     if chromium_path() is None:
         print("no chromium on this machine: apt-get install chromium", file=sys.stderr)
@@ -80,13 +105,13 @@ def main() -> int:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            for example in examples.names():
+            for example in [e.name for e in all_examples() if len(e.exams) == 1]:
                 with running_dashboard(env={"RETAKE_EXAMPLE": example}) as url:
                     for prefix, viewport in (("", DESKTOP), ("phone-", PHONE)):
                         page = browser.new_page(viewport=viewport, device_scale_factor=1)
                         page.goto(url)
                         wait_for_verdict(page)
-                        if example == examples.DEFAULT:
+                        if example == DEFAULT:
                             _shot(page, f"{prefix}first-load.png", written)
                         show_tab(page, "Pictures")
                         _to_top(page, ".st-key-tab_person")
@@ -115,6 +140,14 @@ def main() -> int:
                 _to_top(page, ".st-key-tab_person")
                 _shot(page, "what-if.png", written)
                 page.close()
+
+            with running_dashboard() as url:
+                for prefix, viewport in (("", DESKTOP), ("phone-", PHONE)):
+                    page = browser.new_page(viewport=viewport, device_scale_factor=1)
+                    page.goto(url)
+                    wait_for_verdict(page)
+                    _candidate(page, prefix, written)
+                    page.close()
         finally:
             browser.close()
     _report_page(written)

@@ -560,13 +560,14 @@ def timeline_chart(events: Sequence[Any], as_of: date, names: dict[str, str] | N
             color=alt.Color("what:N", scale=colour, legend=legend),
             tooltip=[alt.Tooltip("start:T", title="opens", format="%Y-%m-%d"),
                      alt.Tooltip("end:T", title="closes", format="%Y-%m-%d"), alt.Tooltip("text:N", title="what")]))
+    # Today's rule under the marks: an event due today (an earliest retake) stays visible on top of it.
+    today = pd.DataFrame([{"date": as_of.isoformat(), "what": today_words}])
+    layers.append(alt.Chart(today).mark_rule(strokeWidth=2, strokeDash=[4, 3]).encode(
+        x=alt.X("date:T", axis=x_axis, scale=x_scale), color=alt.Color("what:N", scale=colour, legend=legend)))
     layers.append(alt.Chart(points).mark_point(size=110, filled=True, opacity=1).encode(
         x=alt.X("date:T", axis=x_axis, scale=x_scale), y=y,
         color=alt.Color("kind:N", scale=colour, legend=legend),
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[shapes[k] for k in kinds]), legend=None),
         tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "exam:N", "kind:N", alt.Tooltip("days:Q", title="days left"),
                  "text:N", "rule:N"]))
-    today = pd.DataFrame([{"date": as_of.isoformat(), "what": today_words}])
-    layers.append(alt.Chart(today).mark_rule(strokeWidth=2, strokeDash=[4, 3]).encode(
-        x=alt.X("date:T", axis=x_axis, scale=x_scale), color=alt.Color("what:N", scale=colour, legend=legend)))
     return fit_width(alt.layer(*layers).properties(height={"step": 36}))
