@@ -107,12 +107,16 @@ def check_contribution(found: Contribution, owned: "Ownership") -> list[str]:
 
 def _with_plugin(pattern: Any, plugin: str) -> Any:
     """A case/eligibility pattern narrowed to one plugin's exams."""
-    condition = {"plugin": plugin}
+    return _narrowed(pattern, {"plugin": plugin})
+
+
+def _narrowed(pattern: Any, condition: Mapping[str, Any]) -> Any:
+    """`pattern` with `condition` added to its conjunction (once)."""
     if isinstance(pattern, Mapping) and isinstance(pattern.get("$and"), list):
         if condition in pattern["$and"]:
             return pattern
-        return {**pattern, "$and": [*pattern["$and"], condition]}
-    return {"$and": [dict(pattern), condition]}
+        return {**pattern, "$and": [*pattern["$and"], dict(condition)]}
+    return {"$and": [dict(pattern), dict(condition)]}
 
 
 def scoped(rule: Rule, plugin: str) -> Rule:
@@ -122,7 +126,14 @@ def scoped(rule: Rule, plugin: str) -> Rule:
     when = dict(rule.when)
     if rule.exams is not None:  # named exams of the plugin's own
         exams = [{"exam": exam_id} for exam_id in rule.exams]
-        when[SCOPE_ALIAS] = {"$and": [{"t": "case"}, exams[0] if len(exams) == 1 else {"$or": exams}]}
+        condition = exams[0] if len(exams) == 1 else {"$or": exams}
+        # A session holds one case fact and durable_rules matches it once per rule: a rule with a
+        # `case` pattern of its own is narrowed there, never given a second case pattern.
+        for alias, pattern in when.items():
+            if pattern_type(pattern) == "case":
+                when[alias] = _narrowed(pattern, condition)
+                return dataclasses.replace(rule, when=when)
+        when[SCOPE_ALIAS] = {"$and": [{"t": "case"}, condition]}
         return dataclasses.replace(rule, when=when)
     for alias, pattern in when.items():
         if pattern_type(pattern) in ("case", "eligibility"):
