@@ -106,6 +106,45 @@ def test_switching_to_mccqe_and_nac_then_every_page_gives_no_error():
             browser.close()
 
 
+CANDIDATE = Path(__file__).resolve().parents[2] / "examples" / "candidates" / "uk-plab.yaml"
+
+
+def test_a_candidate_file_at_both_sizes_gives_a_card_per_exam_and_a_whole_timeline():
+    """Issue 11 item 4: the UK candidate (IELTS, PLAB 1, PLAB 2 to sit) opened from a file, at 1400 and 390 px:
+    three cards, the timeline picture on Pictures, no exception, no red error, no clipped text."""
+    sync_api = _sync_api()
+    problems: list[str] = []
+    with running_dashboard() as url, sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            for size, viewport in (("1400x900", DESKTOP), ("390x844", PHONE)):
+                page = browser.new_page(viewport=viewport)
+                page.goto(url)
+                wait_for_verdict(page)
+                if viewport is PHONE:
+                    page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+                    page.wait_for_timeout(700)
+                page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(CANDIDATE))
+                _headline_says(page, "IELTS")
+                if viewport is PHONE:
+                    page.locator('[data-testid="stSidebarCollapseButton"] button').first.click(force=True)
+                    page.wait_for_timeout(700)
+                cards = page.locator('[class*="st-key-exam_card_"]').count()
+                if cards != 3:
+                    problems.append(f"{size}: {cards} exam cards, not 3")
+                for name in ("Verdict", "Pictures"):
+                    show_tab(page, name)
+                    problems += [f"{size} {name}: exception {e[:200]}" for e in exceptions(page)]
+                    problems += [f"{size} {name}: error {e[:200]}" for e in _red_errors(page)]
+                    problems += [f"{size} {name}: clipped {c}" for c in clipped_text(page)]
+                if page.get_by_text("When does each exam's window open and close?").count() != 1:
+                    problems.append(f"{size}: no timeline picture")
+                page.close()
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_fill_in_a_profile_and_see_the_verdict_change():
     sync_api = _sync_api()
     with running_dashboard() as url, sync_api.sync_playwright() as playwright:
