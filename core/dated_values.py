@@ -16,6 +16,10 @@ T = TypeVar("T")
 CONFIDENCE_LEVELS = ("high", "medium-high", "medium", "low", "unconfirmed")
 
 
+# The effective day of a value with no known start (`DatedValues.constant`): read as "long-standing".
+LONG_STANDING = date(1900, 1, 1)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a fact comes from: a page title and its address."""
@@ -79,7 +83,7 @@ class DatedValues(Generic[T]):
 
     @classmethod
     def constant(
-        cls, value: T, source: Source, since: date = date(1900, 1, 1), confidence: str = "high",
+        cls, value: T, source: Source, since: date = LONG_STANDING, confidence: str = "high",
         note: str = "", name: str = "value",
     ) -> "DatedValues[T]":
         """A value with no known history: in force from `since` (default: long-standing)."""

@@ -7,7 +7,6 @@ Rendering only: every fact shown comes from core's Verdict or Registry. Imported
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from rich import box
@@ -16,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from core.dated_values import LONG_STANDING
 from core.verdict import Verdict
 from core.vocabulary import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, QUESTION_NODE, QUESTION_TEXT
 
@@ -28,10 +28,6 @@ DECISION_STYLE = {
 OUTCOME_STYLE = {"plan_focused_retake": "bold green"}
 TONE_STYLE = {"warning": "bold red", "reassurance": "bold green", "neutral": "bold"}
 CONFIDENCE_STYLE = {"high": "green", "medium-high": "green", "medium": "yellow", "low": "red", "unconfirmed": "red"}
-
-
-# Dated values with no known start are in force from this day: shown as "long-standing", not a date.
-LONG_STANDING = date(1900, 1, 1)
 
 
 def console(stderr: bool = False) -> Console:
@@ -82,15 +78,20 @@ def headline(verdict: Verdict, exam_name: str, g: Mapping[str, str]) -> Panel:
     return Panel(Group(*lines), title=title, title_align="left", border_style=border, box=box.ROUNDED)
 
 
+def attempts_line(e: Any, g: Mapping[str, str]) -> str:
+    """'2 used · 2 left · not passed yet'; no "N left" beside a retake that is not possible (that
+    reads as a contradiction)."""
+    left = "" if not e.can_retake else (
+        f" {g['dot']} no attempt limit" if e.attempts_left is None else f" {g['dot']} {e.attempts_left} left")
+    return f"{e.attempts_used} used{left} {g['dot']} " + ("passed" if e.passed else "not passed yet")
+
+
 def eligibility_table(verdict: Verdict, g: Mapping[str, str]) -> Table:
     e = verdict.eligibility
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    # No "3 left" beside "not allowed": that reads as a contradiction.
-    left = "" if not e.can_retake else (
-        f" {g['dot']} no attempt limit" if e.attempts_left is None else f" {g['dot']} {e.attempts_left} left")
-    grid.add_row("Attempts", f"{e.attempts_used} used{left} {g['dot']} " + ("passed" if e.passed else "not passed yet"))
+    grid.add_row("Attempts", attempts_line(e, g))
     if e.can_retake:
         grid.add_row("Earliest retake", Text(_day(e.earliest_date, "now"), style="bold"))
     else:

@@ -96,10 +96,7 @@ def print_candidate(out: Any, result: Any, registry: Any) -> None:
         table.add_column("", style="dim")
         table.add_column("", overflow="fold")
         e = verdict.eligibility
-        # As in `retake decide`: no "2 left" beside a retake that is not possible.
-        left = "" if not e.can_retake else (
-            f" {dot} no attempt limit" if e.attempts_left is None else f" {dot} {e.attempts_left} left")
-        table.add_row("attempts", f"{e.attempts_used} used{left} {dot} " + ("passed" if e.passed else "not passed yet"))
+        table.add_row("attempts", cli_render.attempts_line(e, glyphs))  # the same words as `retake decide`
         table.add_row("earliest retake", (e.earliest_date.isoformat() if e.earliest_date else "now")
                       if e.can_retake else "no retake possible")
         for deadline in e.deadlines:
