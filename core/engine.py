@@ -172,7 +172,10 @@ class Firing:
 class Engine:
     """One compiled rule base, registered once in the process-wide durable_rules host."""
 
-    def __init__(self, rules: Sequence[Rule]):
+    def __init__(self, rules: Sequence[Rule], register: bool = True):
+        """Compile `rules`; with `register=False` durable_rules sees them only at the first `run`
+        (the full rule base is named and hashed for the rules version, but each verdict runs the
+        smaller rule set of its exam: `core.rulebase.RuleBase.engine_for`)."""
         ids = [r.id for r in rules]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if _SESSION_RULE in ids:
@@ -183,7 +186,8 @@ class Engine:
         self.definition = {r.id: compile_rule(r) for r in rules}
         digest = hashlib.sha256(json.dumps(self.definition, sort_keys=True, default=str).encode()).hexdigest()
         self.name = f"retake-{digest[:16]}"
-        self._register()
+        if register:
+            self._register()
 
     def _register(self) -> None:
         with _LOCK:
@@ -210,6 +214,8 @@ class Engine:
 
     def run(self, facts: Iterable[dict[str, Any]]) -> list[Firing]:
         """Assert `facts` in a fresh session; return the rules that fired, in firing order."""
+        if self.name not in _REGISTERED:
+            self._register()
         sid = f"s{next(_SESSION_IDS)}"
         self.last_session = sid
         fired: list[str] = []

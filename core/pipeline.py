@@ -36,7 +36,8 @@ class Pipeline:
         rulebase = compile_rulebase(registry)
         self.rules = rulebase.rules
         self.rule_map = {rule.id: rule for rule in self.rules}  # for the exams' overrides (core.overrides)
-        self.engine = rulebase.engine
+        self.engine = rulebase.engine  # the whole rule base; each verdict runs its exam's rule set
+        self.rulebase = rulebase
         self.rules_version = rulebase.version
         self.assembler = VerdictAssembler(self.rules_version)
 
@@ -55,7 +56,7 @@ class Pipeline:
         check_profile(exam, profile, as_of)                                   # 1. validate
         assessment = self.registry.assess(exam, profile, as_of, candidate)    # 2. assess
         facts = build_facts(profile, assessment, specialty, as_of)
-        firings = self.engine.run(facts)                                      # 3. run the rules
+        firings = self.rulebase.engine_for(profile.exam).run(facts)          # 3. run the rules
         verdict = self.assembler.assemble(profile, assessment, facts, firings, as_of)  # 4. assemble
         verdict = shape(verdict, exam.overrides, self.rule_map)               # 5. the exam's overrides
         return verdict, assessment
