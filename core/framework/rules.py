@@ -575,7 +575,9 @@ ALTERNATIVES = [
     Rule(
         id="framework.alternative.own-your-score",
         title="Own the score",
-        when={"outcome": KEEP},
+        # Only where a score is reported: a pass/fail result (Step 1 since 2022, the NAC's result
+        # letter, PLAB 2) has no number to explain.
+        when={"outcome": KEEP, "case": fact("case", has_score=True)},
         then=[action("own-your-score", "Prepare a short, calm answer about the score: context if any, what "
                                        "you changed, your recent performance. Then stop talking.")],
         text="Owning a low score briefly and confidently reads better than apologising for it.",

@@ -130,7 +130,9 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
     predicted = band_for(exam.bands_on(as_of), profile.plan.predicted_score)
 
     facts = [{
-        "t": "usmle.record", "exam": exam.id, "attempts": used, "failures": sum(a.result == "fail" for a in judged),
+        "t": "usmle.record", "exam": exam.id, "attempts": used,
+        "every_attempt": "both" if used == 2 else f"all {used}",  # "shows both attempts", "all 3 attempts"
+        "failures": sum(a.result == "fail" for a in judged),
         "incompletes": sum(a.result == "incomplete" for a in judged),
         "limit": -1 if limit is None else limit, "has_limit": limit is not None,
         "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",

@@ -136,7 +136,7 @@ RULES = (
         id="usmle.transcript-shows-every-attempt",
         title="Every attempt shows on the transcript",
         when={"record": fact("usmle.record", gte("attempts", 2))},
-        then=[red_flag("usmle-transcript", "Your USMLE transcript shows all {usmle_record.attempts} "
+        then=[red_flag("usmle-transcript", "Your USMLE transcript shows {usmle_record.every_attempt} "
                                            "attempts, failures and incomplete ones included.")],
         text="Programs see every USMLE attempt, not only the best one: each further attempt is read "
              "alongside the earlier ones.",

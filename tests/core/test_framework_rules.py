@@ -116,7 +116,9 @@ CASES: list[tuple[str, dict[str, Any], list[str], list[str]]] = [
      ["framework.decision.retake-required", "framework.red-flag.prior-failure"],
      ["framework.band-fits-target", "framework.band-below-target", "framework.reality.less-competitive"]),
     ("result-only pass", {"case": {"has_score": False, "has_band": False}, "drop": ("band",)},
-     ["framework.result-only-pass", "framework.end.build-rest-of-cv"], ["framework.red-flag.score-in-range"]),
+     ["framework.result-only-pass", "framework.end.build-rest-of-cv"],
+     ["framework.red-flag.score-in-range", "framework.alternative.own-your-score"]),  # no number to explain
+    ("a kept score is owned", {"band": {"fits_up_to": 60}}, ["framework.alternative.own-your-score"], []),
     ("unbanded pass", {"case": {"has_band": False}, "drop": ("band",)},
      ["framework.unbanded-pass", "framework.end.build-rest-of-cv"], []),
     ("policy forbids, score blocks -> E at once (B only)", {"eligibility": {"can_retake": False}},

@@ -333,3 +333,11 @@ def test_nrmp_match_rates_are_dated_context(decide, exam, country, fires):
         assert "58.5% in 2024, 59.4% in 2023" in reason.text and "67.8%" in reason.text
         assert reason.text.startswith("Context, not a chance") and "nrmp.org" in reason.source
         assert reason.effective_note == "2025 Match data"
+
+
+@pytest.mark.parametrize("scores, words", [([200, 221], "shows both attempts"), ([190, 200, 221], "shows all 3 attempts")])
+def test_the_transcript_flag_counts_the_attempts_in_words(decide, scores, words):
+    attempts = [{"date": d, "score": s} for d, s in zip(["2024-03-01", "2024-08-01", "2025-02-01"], scores)]
+    verdict = decide(profile("usmle-step2ck", attempts))
+    flag = next(f for f in verdict.red_flags if f.id == "usmle-transcript")
+    assert words in flag.text and "all 2" not in flag.text
