@@ -19,7 +19,7 @@ DECISION_TEXT = {
     "retake": "Retake",
     "do_not_retake": "Do not retake",
     "not_allowed": "A retake is not allowed",
-    "retake_required": "Not passed yet: a retake is required",
+    "retake_required": "No valid pass: a retake is required",  # a fail, or a pass that lapsed
 }
 # The decisions open to a passed exam whose policy allows another sitting.
 FLOWCHART_DECISIONS = ("retake", "do_not_retake")

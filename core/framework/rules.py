@@ -331,10 +331,10 @@ DECISIONS = [
     ),
     Rule(
         id="framework.decision.retake-required",
-        title="Not passed yet: the exam must be retaken",
+        title="No valid pass: the exam must be retaken",
         when={"eligibility": fact("eligibility", passed=False, can_retake=True)},
         then=[decision("retake_required")],
-        text="{case.exam_name} is not passed yet, so the only question is when and how to retake it "
+        text="{case.exam_name} has no pass that counts today, so the only question is when and how to retake it "
              "({eligibility.attempts_left_text}).",
         source=S1, priority=10,
     ),

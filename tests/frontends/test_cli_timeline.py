@@ -58,7 +58,7 @@ def test_a_candidates_view_tells_each_exams_story_like_decide():
     assert "A retake is not allowed: you passed MCCQE Part I" in text
     assert "flowchart end C" in text
     assert "2 used · passed" in text and "2 used, 2 left" not in text
-    assert "Not passed yet: a retake is required" in text and "1 used · 2 left · not passed yet" in text
+    assert "No valid pass: a retake is required" in text and "1 used · 2 left · not passed yet" in text
 
 
 def test_not_passed_and_not_allowed_does_not_promise_a_flowchart_later(tmp_path):
