@@ -2,6 +2,9 @@
 
 - Four attempts at any Step without a pass make the examinee ineligible for every Step
   (applications from 2021-07-01; the limit in force on the day is each Step's `attempt_limit`).
+- A Step the candidate lists but has not sat is closed by another Step's exhausted attempts: the
+  exhausted Step's assessment carries a dated limit for it (`steps_closed_by`), so the timeline says
+  so instead of showing the Step as open.
 - The time-limit exception (retaking a passed Step because a board's limit expired) needs the full
   sequence complete, Step 3 included.
 
@@ -18,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from core.errors import ProfileError
-from core.exams import ExamSpec, JudgedAttempt
+from core.exams import Deadline, ExamSpec, JudgedAttempt
 from core.scoring import first_pass, judge_attempts
 
 SEQUENCE = ("usmle-step1", "usmle-step2ck", "usmle-step3")
@@ -74,3 +77,25 @@ def missing_for_sequence(candidate: Any) -> list[str] | None:
         if first_pass(_judged(spec, candidate)) is None:
             missing.append(spec.name)
     return missing
+
+
+def steps_closed_by(exam: ExamSpec, judged: list[JudgedAttempt], limit: int | None, candidate: Any) -> list[Deadline]:
+    """Dated limits for the Steps the candidate still lists to sit, when `exam`'s own attempts reached
+    `limit` without a pass: from the sitting that reached it, no Step is open (the same rule as
+    `exhausted_elsewhere`, seen from the exhausted Step). Empty for a one-exam profile."""
+    if candidate is None or limit is None or len(judged) < limit or first_pass(judged) is not None:
+        return []
+    from plugins.usmle import policy
+
+    specs = _specs()
+    reached = judged[limit - 1]
+    out = []
+    for other_id in candidate.to_sit:
+        spec = specs.get(other_id)
+        if spec is None or other_id == exam.id or spec.discontinued is not None:
+            continue
+        out.append(Deadline(
+            id="attempt-limit-reached", date=reached.date, source=policy.ATTEMPT_LIMIT, concerns=other_id,
+            text=f"{spec.name} is closed to you from this day: {len(judged)} attempts at {exam.name} without a "
+                 f"pass reached the limit of {limit}, which ends eligibility for every USMLE Step."))
+    return out

@@ -114,7 +114,8 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
                                   blocked_by="ineligible-all-steps")
     elif limit is not None and used >= limit:
         eligibility = Eligibility(passed=False, can_retake=False, attempts_used=used, attempts_left=0,
-                                  blocked_by="attempts-exhausted")
+                                  blocked_by="attempts-exhausted",
+                                  deadlines=across.steps_closed_by(exam, judged, limit, candidate))
     else:
         earliest = earliest_next_attempt([a.date for a in judged], as_of)
         eligibility = Eligibility(passed=False, can_retake=True, attempts_used=used, attempts_left=left,

@@ -119,3 +119,24 @@ def test_a_step2cs_sitting_on_or_after_its_discontinuation_is_refused(day, refus
         assert "usmle-step2cs" in caught.value.errors[0].field and "2021-01-26" in caught.value.errors[0].message
     else:
         assert evaluate_candidate(candidate, AS_OF).verdicts["usmle-step2cs"].decision == "not_allowed"
+
+
+@pytest.mark.parametrize(("fails", "closed"), [(4, True), (3, False)])
+def test_a_step_still_to_sit_is_shown_closed_once_another_step_is_exhausted(fails, closed):
+    # Step 3 listed with no sittings: four failed Step 1 attempts close it from the fourth sitting's
+    # day (the timeline said nothing, so Step 3 read as open); three leave it open.
+    profile = {"target": TARGET, "exams": {"usmle-step1": {"attempts": _fails(fails)}, "usmle-step3": {"attempts": []}}}
+    result = evaluate_candidate(profile, AS_OF)
+    events = [e for e in result.timeline if e.exam == "usmle-step3"]
+    if not closed:
+        assert events == []
+        return
+    (event,) = events
+    assert event.date == date(2025, 4, 10) and event.rule == "usmle.attempt-limit-reached"
+    assert "USMLE Step 3 is closed to you" in event.text and "4 attempts at USMLE Step 1" in event.text
+    assert event.days_left < 0 and event.source.startswith("https://www.usmle.org/")
+
+
+def test_a_one_exam_profile_gets_no_closing_dates_for_other_steps():
+    result = evaluate_candidate({"exam": "usmle-step1", "attempts": _fails(4), "target": TARGET}, AS_OF)
+    assert result.single.eligibility.deadlines == []
