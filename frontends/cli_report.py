@@ -37,7 +37,7 @@ def report(
         data = _read_profile(profile)
         pipeline = default_pipeline()
         _warn_load_errors(pipeline.registry)
-        body = reports.render(reports.report_for_profile(data, day, pipeline, with_pictures=pictures), suffix)
+        body = reports.render(reports.any_report_for(data, day, pipeline, with_pictures=pictures), suffix)
     try:
         # Written next to the target, then moved into place: an interrupted run never leaves half a file.
         partial = output.with_name(f".{output.name}.partial")

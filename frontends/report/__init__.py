@@ -11,14 +11,15 @@ pure PyPI wheels); the flowchart path is given in words, which needs no graphviz
 
 from __future__ import annotations
 
-from frontends.report.content import Report, build_report, report_for_profile
+from frontends.report.content import (CandidateReport, Report, any_report_for, build_candidate_report, build_report,
+                                      report_for_profile)
 from frontends.report.html import render_html
 from frontends.report.pdf import render_pdf
 
-__all__ = ["Report", "build_report", "render_html", "render_pdf", "report_for_profile", "render"]
+__all__ = ["CandidateReport", "Report", "any_report_for", "build_candidate_report", "build_report", "render_html", "render_pdf", "report_for_profile", "render"]
 
 
-def render(report: Report, suffix: str) -> bytes:
+def render(report: Report | CandidateReport, suffix: str) -> bytes:
     """The report as the file type `suffix` names ('.html'/'.htm' or '.pdf')."""
     suffix = suffix.lower()
     if suffix in (".html", ".htm"):

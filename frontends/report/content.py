@@ -158,3 +158,92 @@ def report_for_profile(data: Profile | Mapping[str, Any], as_of: date, pipeline:
 
 def reason_sources(report: Report) -> Sequence[str]:
     return [r.source for r in report.reasons]
+
+
+@dataclass
+class TimelineLine:
+    day: date
+    when: str  # the date with the days left, in words
+    exam: str
+    what: str
+    source: str = ""
+
+
+@dataclass
+class CandidateReport:
+    """A multi-exam candidate's report: one section per exam judged (the one-exam report's content)
+    and the timeline across every exam, with its picture when the renderer is installed."""
+
+    title: str
+    headlines: list[tuple[str, str]]  # (exam name, headline), in the profile's order
+    sections: list[Report]
+    to_sit: list[str]
+    timeline: list[TimelineLine]
+    timeline_picture: Image | None
+    as_of: date
+    rules_version: str
+    guidance: str
+    target: str = ""
+    picture_note: str = ""
+
+
+def _timeline_picture(result: Any, names: dict[str, str]) -> tuple[Image | None, str]:
+    if not result.timeline:
+        return None, ""
+    try:
+        import vl_convert
+    except ImportError:
+        return None, "The timeline picture is left out: vl-convert-python is not installed."
+    chart = charts.timeline_chart(result.timeline, result.as_of, names)
+    spec = chart.properties(width=PICTURE_WIDTH).to_json()
+    return (Image("What happens when, across your exams", vl_convert.vegalite_to_png(spec, scale=2),
+                  "One row per dated event; the dashed line is the as-of day. A square already left of it "
+                  "is a limit that has passed."), "")
+
+
+def build_candidate_report(result: Any, pipeline: Any, with_pictures: bool = True) -> CandidateReport:
+    """The report for a CandidateVerdict with several exams (`core.candidate_verdict.evaluate_candidate`)."""
+    registry = pipeline.registry
+
+    def name(exam_id: str) -> str:
+        spec = registry.exams.get(exam_id)
+        return spec.name if spec else exam_id
+
+    sections = [build_report(verdict, result.candidate.profile(exam_id), pipeline, with_pictures=with_pictures)
+                for exam_id, verdict in result.verdicts.items()]
+    names = {exam_id: name(exam_id) for exam_id in list(result.verdicts) + list(result.to_sit)}
+    names |= {e.exam: name(e.exam) for e in result.timeline}
+    timeline = [TimelineLine(e.date, verdict_view.days(e.date, result.as_of), names[e.exam], e.text, e.source or "")
+                for e in result.timeline]
+    picture, note = _timeline_picture(result, names) if with_pictures else (None, "")
+    target = sections[0].target if sections else ""
+    return CandidateReport(
+        title="Retake Verdict: " + ", ".join(names[e] for e in list(result.verdicts) + list(result.to_sit)),
+        headlines=[(s.exam, s.headline) for s in sections],
+        sections=sections,
+        to_sit=[names[e] for e in result.to_sit],
+        timeline=timeline,
+        timeline_picture=picture,
+        picture_note=note,
+        as_of=result.as_of,
+        rules_version=result.rules_version,
+        guidance=verdict_view.guidance(),
+        target=target,
+    )
+
+
+def any_report_for(data: Mapping[str, Any], as_of: date, pipeline: Any,
+                   with_pictures: bool = True) -> Report | CandidateReport:
+    """The report for either profile form: a candidate with several exams gets the candidate report,
+    a one-exam profile (either form) the one-exam report."""
+    from core.candidate import is_candidate_form
+
+    if not is_candidate_form(data):
+        return report_for_profile(data, as_of, pipeline, with_pictures=with_pictures)
+    from core.candidate_verdict import evaluate_candidate
+
+    result = evaluate_candidate(data, as_of, pipeline)
+    one = result.single
+    if one is not None:
+        return build_report(one, result.candidate.profile(one.exam), pipeline, with_pictures=with_pictures)
+    return build_candidate_report(result, pipeline, with_pictures=with_pictures)

@@ -6,7 +6,7 @@ import base64
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from frontends.report.content import Report
+from frontends.report.content import CandidateReport, Report
 
 _ENV = Environment(loader=PackageLoader("frontends.report", "templates"),
                    autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -20,5 +20,8 @@ def _is_link(url: str) -> bool:
 _ENV.tests["link"] = _is_link
 
 
-def render_html(report: Report) -> str:
-    return _ENV.get_template("report.html.j2").render(r=report)
+def render_html(report: Report | CandidateReport) -> str:
+    """One template family: `report.html.j2` (one exam) and `candidate.html.j2` (a section per exam and
+    the timeline) share `base.html.j2` and the verdict blocks of `_verdict.html.j2`."""
+    name = "candidate.html.j2" if isinstance(report, CandidateReport) else "report.html.j2"
+    return _ENV.get_template(name).render(r=report)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from frontends.report.content import Report
+from frontends.report.content import CandidateReport, Report
 
 _PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2011": "-", "\u2212": "-", "\u2026": "...",
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2265": ">=",
@@ -39,7 +39,7 @@ def latin1(text: str) -> str:
 
 
 class _Page(FPDF):
-    def __init__(self, report: Report):
+    def __init__(self, report: Report | CandidateReport):
         super().__init__(format="A4")
         self.report = report
         self.set_margins(16, 16, 16)
@@ -97,20 +97,26 @@ def _rows(pdf: FPDF, rows: list[tuple[str, str]], first: float = 45) -> None:
         pdf.set_y(max(pdf.get_y(), y + 5.5))
 
 
-def render_pdf(report: Report) -> bytes:
+def _start(report: Report | CandidateReport) -> _Page:
     pdf = _Page(report)
     pdf.set_title(latin1(report.title))
     pdf.set_author("Retake Verdict")
     # A fixed creation date (the as-of day) keeps the same verdict's PDF byte-identical run to run.
     pdf.set_creation_date(datetime(report.as_of.year, report.as_of.month, report.as_of.day, tzinfo=timezone.utc))
     pdf.add_page()
-
     _text(pdf, report.title, 11, "B", GREY, height=6)
-    _text(pdf, report.headline, 18, "B", height=9)
+    return pdf
+
+
+def _summary(pdf: FPDF, report: Report, size: float = 18) -> None:
+    _text(pdf, report.headline, size, "B", height=size / 2)
     if report.outcome:
         _text(pdf, report.outcome, 12, "", height=6.5)
     if report.decided_by:
         _text(pdf, "Decided by: " + "; ".join(report.decided_by), 9.5, colour=GREY)
+
+
+def _guidance(pdf: FPDF, report: Report | CandidateReport) -> None:
     _text(pdf, f"Target: {report.target} - judged as of {report.as_of.isoformat()} - rules version "
           f"{report.rules_version}", 9, colour=GREY)
     pdf.ln(2)
@@ -121,6 +127,68 @@ def render_pdf(report: Report) -> bytes:
     pdf.multi_cell(pdf.epw, 5, latin1(report.guidance), border="L", fill=True, new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT, padding=2)
 
+
+def _png_height(pdf: FPDF, png: bytes) -> float:
+    width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR size
+    return pdf.epw * height / width
+
+
+def _picture(pdf: FPDF, question: str, png: bytes, caption: str, height: float) -> None:
+    if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    _text(pdf, question, 10.5, "B", height=6)
+    with io.BytesIO(png) as data:
+        pdf.image(data, x=pdf.l_margin, w=pdf.epw)
+    if caption:
+        _text(pdf, caption, 8.5, colour=GREY)
+    pdf.ln(2)
+
+
+def render_pdf(report: Report | CandidateReport) -> bytes:
+    if isinstance(report, CandidateReport):
+        return _render_candidate(report)
+    pdf = _start(report)
+    _summary(pdf, report)
+    _guidance(pdf, report)
+    _verdict_sections(pdf, report)
+    _closing(pdf, report)
+    return bytes(pdf.output())
+
+
+def _render_candidate(report: CandidateReport) -> bytes:
+    pdf = _start(report)
+    for exam, headline in report.headlines:
+        _text(pdf, f"{exam}: {headline}", 12, "B", height=6.5)
+    for exam in report.to_sit:
+        _text(pdf, f"{exam}: still to sit (no sittings yet, so no retake verdict; its dates are in the timeline)",
+              10.5, height=6)
+    _guidance(pdf, report)
+
+    _heading(pdf, "Timeline across your exams")
+    for line in report.timeline:
+        what = line.what if line.what.startswith(line.exam) else f"{line.exam}: {line.what}"
+        _rows(pdf, [(line.when, what)], first=62)
+        if line.source:
+            _link(pdf, "Source: ", line.source)
+    if not report.timeline:
+        _text(pdf, "No dated events are known.", 10)
+    if report.timeline_picture is not None:
+        pic = report.timeline_picture
+        _picture(pdf, pic.question, pic.png, pic.caption, _png_height(pdf, pic.png))
+    if report.picture_note:
+        _text(pdf, report.picture_note, 9, colour=GREY)
+
+    for section in report.sections:
+        pdf.add_page()
+        _text(pdf, section.exam, 15, "B", height=8)
+        _summary(pdf, section, size=13)
+        _verdict_sections(pdf, section)
+    _closing(pdf, report)
+    return bytes(pdf.output())
+
+
+def _verdict_sections(pdf: FPDF, report: Report) -> None:
+    """Eligibility to the glossary: the blocks the one-exam report and each exam of a candidate share."""
     _heading(pdf, "Eligibility")
     _rows(pdf, report.eligibility)
     for note in report.notes:
@@ -150,18 +218,11 @@ def render_pdf(report: Report) -> bytes:
             _text(pdf, report.outcome, 10, "B", height=5.5)
 
     if report.pictures or report.picture_note:
-        heights = [pdf.epw * h / w for w, h in (struct.unpack(">II", p.png[16:24]) for p in report.pictures)]
+        heights = [_png_height(pdf, p.png) for p in report.pictures]
         # The heading keeps its first picture (and that picture's question) on its page.
         _heading(pdf, "Pictures", keep=(heights[0] + 12) if heights else 10)
-        for picture, height in zip(report.pictures, heights):  # heights from the PNG header's IHDR size
-            if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
-                pdf.add_page()
-            _text(pdf, picture.question, 10.5, "B", height=6)
-            with io.BytesIO(picture.png) as data:
-                pdf.image(data, x=pdf.l_margin, w=pdf.epw)
-            if picture.caption:
-                _text(pdf, picture.caption, 8.5, colour=GREY)
-            pdf.ln(2)
+        for picture, height in zip(report.pictures, heights):
+            _picture(pdf, picture.question, picture.png, picture.caption, height)
         if report.picture_note:
             _text(pdf, report.picture_note, 9, colour=GREY)
 
@@ -182,7 +243,8 @@ def render_pdf(report: Report) -> bytes:
         _text(pdf, term, 9.5, "B", height=5)
         _text(pdf, words, 9, height=4.6, indent=2)
 
+
+def _closing(pdf: FPDF, report: Report | CandidateReport) -> None:
     pdf.ln(3)
     _text(pdf, f"Judged as of {report.as_of.isoformat()} - rules version {report.rules_version}", 9, colour=GREY)
     _text(pdf, report.guidance, 9, colour=GREY)
-    return bytes(pdf.output())

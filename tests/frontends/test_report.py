@@ -123,3 +123,36 @@ def test_no_heading_is_left_alone_at_a_page_foot(name, pipeline, tmp_path):
         lines = [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
         tail = [line for line in lines[-3:] if "not the authority's decision - page" not in line]
         assert not tail or tail[-1] not in HEADINGS, f"page {number} ends with the heading {tail[-1]!r}"
+
+
+def test_candidate_pdf_has_every_exams_headline_and_the_timeline(pipeline, tmp_path):
+    """A multi-exam profile (issue 11): a section per exam with its headline, and every timeline entry."""
+    from core.candidate_verdict import evaluate_candidate
+
+    data = yaml.safe_load((Path(__file__).parents[2] / "examples/candidates/uk-plab.yaml").read_text())
+    day = date(2026, 9, 1)
+    content = report.any_report_for(data, day, pipeline, with_pictures=False)
+    assert isinstance(content, report.CandidateReport)
+    result = evaluate_candidate(data, day, pipeline)
+    assert [s.exam for s in content.sections] == [pipeline.registry.exams[e].name for e in result.verdicts]
+    squashed = _squash(_pdf_text(report.render_pdf(content), tmp_path))
+    for section in content.sections:
+        assert _squash(report.pdf.latin1(section.headline)) in squashed
+    assert "PLAB2:stilltosit" in squashed
+    assert result.timeline
+    for event in result.timeline:
+        assert _squash(report.pdf.latin1(event.text)) in squashed, event.text
+        assert event.date.isoformat() in squashed
+    html = report.render_html(content)
+    assert html.count('<section class="exam">') == len(result.verdicts)
+    assert "Timeline across your exams" in html
+
+
+def test_retake_report_on_a_candidate_writes_both_formats(tmp_path):
+    profile = Path(__file__).parents[2] / "examples/candidates/uk-plab.yaml"
+    for suffix in (".html", ".pdf"):
+        out = tmp_path / f"candidate{suffix}"
+        result = runner.invoke(app, ["report", str(profile), "-o", str(out), "--as-of", "2026-09-01",
+                                     "--no-pictures"])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
