@@ -79,7 +79,12 @@ def attempt_rows(profile: Profile) -> list[dict[str, Any]]:
 def attempt_columns(exam: ExamSpec | None, rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """Date, score, result (not for exams judged by their parts); the sitting's pass mark where the exam sets one per sitting (or one was
     given); a column per sub-score the exam reports (IELTS/OET) or the rows already carry."""
-    columns = ["date", "score"]
+    columns = ["date"]
+    # An exam judged by its parts with no overall scale (PLAB 2: stations) has no overall score to enter:
+    # no score column unless a row carries one, so its part columns fit at 1400 px with no sideways scroll.
+    if not (exam is not None and exam.parts and exam.scale_on(date.today()) is None) or any(
+            r.get("score") is not None for r in rows):
+        columns.append("score")
     # IELTS / OET results follow from the parts (the GMC's minimums): no result column unless a row has one,
     # so every part column fits beside the date without a sideways scroll.
     if not (exam is not None and exam.parts) or any(not _blank(r.get("result")) and r.get("result") != NOT_RECORDED

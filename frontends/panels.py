@@ -191,7 +191,9 @@ def _attempt_config(exam: ExamSpec | None, columns: list[str]) -> dict[str, Any]
                                                    help="The pass mark printed on this sitting's result."),
         "result_date": st.column_config.DateColumn("Result date", format="YYYY-MM-DD", width=100),
     }
-    short = {"listening": "Listen", "reading": "Read", "writing": "Write", "speaking": "Speak"}
+    short = {"listening": "Listen", "reading": "Read", "writing": "Write", "speaking": "Speak",
+             "stations_passed": "Passed", "stations_required": "Needed", "stations_total": "Stations",
+             "score": "Score", "pass_score": "Pass at"}
     for column in columns:
         if column.startswith(form.PART_PREFIX):
             name = column[len(form.PART_PREFIX):]

@@ -137,6 +137,8 @@ def test_a_candidate_file_at_both_sizes_gives_a_card_per_exam_and_a_whole_timeli
                     problems += [f"{size} {name}: exception {e[:200]}" for e in exceptions(page)]
                     problems += [f"{size} {name}: error {e[:200]}" for e in _red_errors(page)]
                     problems += [f"{size} {name}: clipped {c}" for c in clipped_text(page)]
+                    if viewport is DESKTOP:  # the still-to-sit exam's table too (PLAB 2, no rows)
+                        problems += [f"{size} {name}: {h}" for h in hidden_table_columns(page)]
                 if page.get_by_text("When does each exam's window open and close?").count() != 1:
                     problems.append(f"{size}: no timeline picture")
                 page.close()
