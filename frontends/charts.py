@@ -491,6 +491,8 @@ TIMELINE_KINDS = {  # kind -> (words in the legend, colour, point shape)
     "window_opens": ("window opens", "#1565c0", "triangle-right"),
     "deadline": ("deadline", "#c62828", "square"),
     "validity_end": ("result stops counting", "#ef6c00", "square"),
+    # A validity end already past is drawn too, greyed: it explains why an English result cannot be used.
+    "validity_ended": ("result stopped counting (past)", "#8d6e63", "square"),
 }
 WINDOW_COLOUR = "#90caf9"
 
@@ -509,7 +511,8 @@ def timeline_frames(events: Sequence[Any], as_of: date,
     for event in events:
         if event.kind == "window_opens":
             continue  # drawn as the start of its window's bar
-        words, _, _ = TIMELINE_KINDS.get(event.kind, (event.kind, "#000000", "circle"))
+        shown = "validity_ended" if event.kind == "validity_end" and event.days_left < 0 else event.kind
+        words, _, _ = TIMELINE_KINDS.get(shown, (event.kind, "#000000", "circle"))
         label = f"{event.date.isoformat()} · {names.get(event.exam, event.exam)}: {words}"
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:

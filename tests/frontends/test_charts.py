@@ -152,3 +152,19 @@ def test_the_timeline_gives_every_event_its_own_row_and_draws_windows_and_today(
     assert list(windows["end"]) == ["2027-03-09"]  # the PLAB 2 window, opened by the PLAB 1 date
     spec = json.dumps(charts.timeline_chart(result.timeline, AS_OF).to_dict())
     assert f"today ({AS_OF.isoformat()})" in spec and '"fit-x"' in spec and "split(datum.value" in spec
+
+
+def test_a_validity_end_already_past_is_drawn_and_marked_as_past():
+    """An English result whose validity ended before the as-of day still gets its row (it explains why the
+    result cannot be used), in words that say it is past."""
+    from core.timeline import Event
+
+    as_of = date(2026, 9, 1)
+    events = [Event(date(2023, 11, 2), "ielts-academic", "sitting", None, "IELTS Academic sitting 1", None, -1034),
+              Event(date(2025, 11, 1), "ielts-academic", "validity_end", "plab.english-validity",
+                    "Last day your IELTS Academic result is valid", None, -304),
+              Event(date(2027, 1, 1), "ielts-academic", "validity_end", "plab.english-validity", "later", None, 122)]
+    points, _ = charts.timeline_frames(events, as_of)
+    assert list(points["kind"]) == ["a sitting", "result stopped counting (past)", "result stops counting"]
+    spec = json.dumps(charts.timeline_chart(events, as_of).to_dict())
+    assert "result stopped counting (past)" in spec
