@@ -31,7 +31,7 @@ GENERATED = [
     ("huge-one-line.json", '{"exam": "' + "u" * (MAX_PROFILE_BYTES + 10) + '"}', "", "too large for a profile"),
     ("many-values.yaml", HEAD + "extra:\n" + "".join(f"  - {i}\n" for i in range(6_000)), "",
      "expands to more than 5000 values"),
-    ("deep-json.json", '{"a":' * 20_000 + "1" + "}" * 20_000, "", "nested too deeply"),
+    ("deep-json.json", '{"a":' * 20_000 + "1" + "}" * 20_000, "", "nested more than 20 levels deep"),
     ("deep-json-in-limits.json", '{"exam": "usmle-step2ck", "x": ' + "[" * 60 + "]" * 60 + "}", "",
      "nested more than 20 levels deep"),
     ("deep-flow-yaml.yaml", "exam: usmle-step2ck\nx: " + "{a: " * 500 + "1" + "}" * 500 + "\n", "", "nested"),
