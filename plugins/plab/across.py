@@ -134,7 +134,8 @@ def english_at_registration(candidate: Any, registration_last_day: date, as_of: 
             judged = english.assess(spec, candidate.profile(exam_id), as_of)
         except ProfileError:
             continue  # the English verdict names the bad field
-        ends = judged.eligibility.deadlines[0].date if judged.eligibility.deadlines else None
+        # Only a result that counts today has a validity end to compare (a lapsed pass keeps its past one).
+        ends = judged.eligibility.deadlines[0].date if judged.eligibility.passed and judged.eligibility.deadlines else None
         if ends is None:
             state = "none"  # no valid English result today (short, or lapsed)
         else:

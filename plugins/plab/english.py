@@ -207,8 +207,14 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
                           "valid on your PLAB 1 test date and on the day your registration is approved.", policy.ENGLISH,
                           kind="validity_end")
                  ] if counted is not None else []
+    # A pass that lapsed keeps its (past) validity end: the timeline shows when it stopped counting,
+    # which is why the English result cannot be used. Only a current one is `valid_until` below.
+    lapsed = [Deadline("english-validity", last_valid_day(a.date),
+                       f"Last day your {exam.name} result of {a.date.isoformat()} counted for the GMC: it has "
+                       "lapsed, so a new result is needed.", policy.ENGLISH, kind="validity_end")
+              for a in expired_passes]
     eligibility = Eligibility(passed=counted is not None, can_retake=True, attempts_used=len(judged), attempts_left=None,
-                              earliest_date=max(judged[-1].date + ONE_DAY, as_of), deadlines=deadlines)
+                              earliest_date=max(judged[-1].date + ONE_DAY, as_of), deadlines=deadlines + lapsed)
     combined = not valid_passes and _combination_would_meet(exam, profile, per_sitting, as_of)
     notes = []
     if len(judged) > 1:

@@ -129,3 +129,20 @@ def test_no_registration_english_rule_without_an_english_test_or_a_plab2_pass():
                 if r.startswith("plab.english-at-registration")]
     still_to_sit = evaluate_candidate(_candidate("2026-05-01", "2025-09-01", []), date(2026, 11, 25)).verdicts.get("plab2")
     assert still_to_sit is None or not [r for r in _rules(still_to_sit) if r.startswith("plab.english-at-registration")]
+
+
+def test_a_lapsed_english_pass_shows_when_it_stopped_counting_on_the_timeline():
+    # IELTS of 2024-11-02: last valid day 2026-11-01, so on 2026-11-25 it has lapsed. The timeline
+    # keeps that (past) validity end: it is why the result cannot be used any more.
+    result = evaluate_candidate(_candidate("2024-11-02", "2025-03-10"), date(2026, 11, 25))
+    ends = [e for e in result.timeline if e.kind == "validity_end" and e.exam == "ielts-academic"]
+    assert [(e.date, e.rule) for e in ends] == [(date(2026, 11, 1), "plab.english-validity")]
+    assert ends[0].days_left == -24 and "it has lapsed" in ends[0].text
+    ielts = result.verdicts["ielts-academic"]
+    assert ielts.decision == "retake_required" and ielts.eligibility.deadline is None  # nothing upcoming
+
+
+def test_a_current_english_pass_has_one_validity_end_ahead():
+    result = evaluate_candidate(_candidate("2026-01-10", "2026-03-10"), date(2026, 11, 25))
+    ends = [e for e in result.timeline if e.kind == "validity_end" and e.exam == "ielts-academic"]
+    assert [e.date for e in ends] == [date(2028, 1, 9)] and ends[0].days_left > 0
