@@ -56,7 +56,7 @@ class Contribution:
 def check_contribution(found: Contribution, owned: "Ownership") -> list[str]:
     """Every problem with what one plugin registered, each naming the item and the fix."""
     from core.framework import FRAMEWORK_RULES
-    from core.testing.rule_checks import check_rules, check_rules_compile_alone
+    from core.rule_checks import check_rules, check_rules_compile_alone
 
     problems: list[str] = []
     for exam in found.exams:
