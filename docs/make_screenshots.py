@@ -10,7 +10,8 @@ browser) through Playwright, and writes, at 1400x900 ("desktop") and 390x844 ("p
 - candidate.png / phone-candidate.png: the UK candidate file (examples/candidates/uk-plab.yaml: IELTS,
   PLAB 1, PLAB 2 still to sit): one verdict card per exam and the other exams in the form;
 - timeline.png / phone-timeline.png: the same candidate's timeline picture (Pictures page);
-- report-page-1.png: the first page of the PDF report (`retake report`), rendered by pdftoppm.
+- report-page-1.png: the first page of the PDF report (`retake report`), rendered by pdftoppm;
+- candidate-report-page-1/2.png: the first pages of the UK candidate's PDF report (a section per exam, the timeline).
 """
 
 from __future__ import annotations
@@ -69,7 +70,14 @@ def _report_page(written: list[Path]) -> None:
         pdf.write_bytes(report.render_pdf(content))
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(OUT / "report-page")],
                        check=True)
-    written += sorted(OUT.glob("report-page-*.png"))
+        # The UK candidate's report (issue 11): every exam's headline and the timeline on its first pages.
+        import yaml
+
+        candidate = report.any_report_for(yaml.safe_load(CANDIDATE.read_text()), REPORT_AS_OF, default_pipeline())
+        pdf.write_bytes(report.render_pdf(candidate))
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf),
+                        str(OUT / "candidate-report-page")], check=True)
+    written += sorted(OUT.glob("report-page-*.png")) + sorted(OUT.glob("candidate-report-page-*.png"))
 
 
 def _candidate(page, prefix: str, written: list[Path]) -> None:

@@ -192,13 +192,13 @@ def _attempt_config(exam: ExamSpec | None, columns: list[str]) -> dict[str, Any]
         "result_date": st.column_config.DateColumn("Result date", format="YYYY-MM-DD", width=100),
     }
     short = {"listening": "Listen", "reading": "Read", "writing": "Write", "speaking": "Speak",
-             "stations_passed": "Passed", "stations_required": "Needed", "stations_total": "Stations",
-             "score": "Score", "pass_score": "Pass at"}
+             "stations_passed": "Pass", "stations_required": "Need", "stations_total": "Total",
+             "score": "Score", "pass_score": "Min"}
     for column in columns:
         if column.startswith(form.PART_PREFIX):
             name = column[len(form.PART_PREFIX):]
             config[column] = st.column_config.NumberColumn(short.get(name, name.title()), width=62,
-                                                           help=f"{name.title()} result.")
+                                                           help=f"{name.replace('_', ' ').capitalize()} result.")
     return config
 
 
