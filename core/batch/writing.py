@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, TextIO
@@ -84,16 +85,37 @@ def current_umask() -> int:
 _HELD_SIGNALS = {getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n)}
 
 
-def _hold_signals() -> set[int] | None:
-    """Hold SIGTERM/SIGHUP/SIGINT back (the old mask is returned); None where the platform cannot."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGTERM/SIGHUP/SIGINT wait until the block ends, then are delivered to the handlers they had.
 
+    Blocking them with `pthread_sigmask` was not enough: the mask is per thread, so the process's
+    other threads (the plugin watchdog) still took the signal, and Python ran the handler in the main
+    thread at its next bytecode, inside `mkstemp` after the file existed (a `.part` file left behind,
+    seen under load, most often on the 3.14 leg). Handlers that only record the signal close that
+    window. Python lets only the main thread install handlers; elsewhere the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
 
-def _release_signals(before: set[int] | None) -> None:
-    if before is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    def defer(signum: int, _frame: Any) -> None:
+        caught.append(signum)
+
+    previous: dict[int, Any] = {}
+    for number in _HELD_SIGNALS:
+        handler = signal.getsignal(number)
+        if handler is None:  # installed outside Python: leave it alone
+            continue
+        previous[number] = signal.signal(number, defer)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in caught:
+            signal.raise_signal(number)  # now the real handler runs (the batch's raises Stopped)
 
 
 @contextmanager
@@ -111,11 +133,9 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     # nobody knows the name of (seen under load): signals wait until `temp` is known and we are
     # inside the block whose cleanup removes it.
     temp: str | None = None
-    before = _hold_signals()
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
-        _release_signals(before)
-        before = None
+        with _signals_deferred():
+            fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
         # errors="backslashreplace": text that is not valid Unicode (a lone surrogate) cannot stop
         # the writer half-way; readers refuse such rows, this is the last line of defence.
         with os.fdopen(fd, "w", encoding="utf-8", newline="", errors="backslashreplace") as fh:
@@ -129,7 +149,6 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
-        _release_signals(before)
         if temp is not None:
             try:
                 os.unlink(temp)
