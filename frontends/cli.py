@@ -15,6 +15,7 @@ share (exit codes, _fail/_say, errors as JSON) is in cli_common.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import threading
@@ -222,9 +223,13 @@ def new_plugin(
     typer.echo(str(created))
 
 
+# An output that could not be written: stdout closed early (`| head`), the disk behind a redirect
+# full, a closed descriptor. The invocation's problem (exit 2), not an internal fault.
+_STREAM_ERRNOS = (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG)
+
+
 def main() -> None:
     """Console-script entry point: the app, with a last guard so no traceback reaches the user."""
-    import errno
     import gc
 
     if sys.stdout is None or sys.stdin is None:  # started with a standard stream closed (`retake exams >&-`)
@@ -235,9 +240,7 @@ def main() -> None:
         _say("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
-        if isinstance(exc, OSError) and exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG):
-            # stdout closed early (`| head`), the disk behind a redirect full, a closed descriptor:
-            # the output could not be written: the invocation's problem, not an internal fault.
+        if isinstance(exc, OSError) and exc.errno in _STREAM_ERRNOS:
             _stream_error(f"cannot write the output: {exc.strerror or exc}")
         if os.environ.get("RETAKE_DEBUG"):
             raise
@@ -254,15 +257,13 @@ def _flush_stdout() -> None:
     """Flush the output while a failure can still be said plainly. Left to the interpreter's own
     flush at exit, a full disk behind a redirect (`> /dev/full`) became 'Exception ignored' and
     exit 120 on Python 3.14 (earlier versions failed inside the command, where `main` catches it)."""
-    import errno
-
     stream = sys.stdout
     if stream is None:
         return
     try:
         stream.flush()
     except OSError as exc:
-        if exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG):
+        if exc.errno in _STREAM_ERRNOS:
             _stream_error(f"cannot write the output: {exc.strerror or exc}")
     except ValueError:  # already closed: nothing left to write
         pass
