@@ -16,6 +16,7 @@ countries; and an exam id, specialty or entry-point name already owned is never 
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -101,18 +102,12 @@ def _wanted_from_env(env: Mapping[str, str] | None = None) -> set[str] | None:
     return {name.strip() for name in value.split(",") if name.strip()}
 
 
-# Distribution -> (name, version). Each `dist.metadata` / `dist.version` read parses the whole
-# METADATA file with the email parser: 13 parses took about 40 ms of every start-up; one per
-# distribution is enough (the objects are kept alive here, so an id is never reused).
-_DIST_FACTS: dict[int, tuple[object, str, str]] = {}
-
-
+@functools.lru_cache(maxsize=256)
 def _dist_facts(dist: Any) -> tuple[str, str]:
-    known = _DIST_FACTS.get(id(dist))
-    if known is None or known[0] is not dist:
-        meta = dist.metadata
-        known = _DIST_FACTS[id(dist)] = (dist, meta["Name"] or "", meta["Version"] or "")
-    return known[1], known[2]
+    """A distribution's (name, version), read once: each `dist.metadata` / `dist.version` parses the
+    whole METADATA file with the email parser (13 parses were about 40 ms of every start-up)."""
+    meta = dist.metadata
+    return meta["Name"] or "", meta["Version"] or ""
 
 
 def _distribution(entry_point: metadata.EntryPoint | None) -> str:
