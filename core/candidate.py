@@ -16,7 +16,7 @@ errors are renamed to the candidate's paths (`exams.plab1.attempts[0].date`).
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Hashable, Mapping, Optional, TypeVar
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
@@ -24,6 +24,8 @@ from core.errors import FieldError, ProfileError
 from core.profile import (
     Application, Attempt, Exceptions, Plan, Profile, Stance, Target, _friendly, _Strict, _yes_no, parse_profile,
 )
+
+T = TypeVar("T")
 
 MAX_EXAMS = 12
 ONE_EXAM_FIELDS = ("exam", "attempts", "plan", "programs_accept_retakes")
@@ -68,6 +70,7 @@ class Candidate(_Strict):
 
     _one_exam: bool = PrivateAttr(default=False)
     _views: dict[str, Profile] = PrivateAttr(default_factory=dict)
+    _kept: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("exams", mode="before")
     @classmethod
@@ -114,6 +117,21 @@ class Candidate(_Strict):
             return self._views[exam_id]
         except KeyError:
             raise KeyError(f"{exam_id!r} has no sittings in this candidate profile") from None
+
+    def kept(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, worked out once per candidate and kept under `key` for the next caller.
+
+        For plugins that read another exam's sittings in more than one verdict (the PLAB plugin
+        judges the English sittings once, for the English verdict, the PLAB 1 test date and the
+        registration day). Keep only what does not depend on the verdict's day, and start the
+        key with the plugin's name: `("plab", "english-sittings", exam_id)`. An exception is
+        raised to the caller and nothing is kept.
+        """
+        try:
+            return self._kept[key]
+        except KeyError:
+            value = self._kept[key] = compute()
+            return value
 
     @property
     def profiles(self) -> dict[str, Profile]:

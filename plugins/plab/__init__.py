@@ -14,7 +14,7 @@ from datetime import date
 from core import hookimpl, package_examples
 from core.exams import Assessment, ExamSpec
 from core.profile import Profile
-from plugins.plab import eligibility, english, exams, rules
+from plugins.plab import across, eligibility, english, exams, rules
 
 __version__ = "0.1.0"
 
@@ -34,7 +34,11 @@ def retake_register_rules(register):
 @hookimpl
 def retake_assess(exam: ExamSpec, profile: Profile, as_of: date, candidate) -> Assessment | None:
     if exam.id in rules.ENGLISH:
-        return english.assess(exam, profile, as_of)
+        # The candidate keeps the judged sittings, which the PLAB verdicts read again (plab.across);
+        # only for the candidate's own view of this exam, not a variation of it (a what-if).
+        mine = candidate is not None and bool(candidate.attempts_at(exam.id)) \
+            and candidate.profile(exam.id) is profile
+        return english.assess(exam, profile, as_of, across.english_sittings(candidate, exam.id) if mine else None)
     return eligibility.assess(exam, profile, as_of, candidate)
 
 

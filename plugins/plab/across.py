@@ -36,6 +36,16 @@ def _spec(exam_id: str) -> ExamSpec:
     return next(e for e in exams.EXAMS if e.id == exam_id)
 
 
+def english_sittings(candidate: Any, exam_id: str) -> Any:
+    """The candidate's sittings at an English test judged once (`english.judge_sittings`), kept on
+    the candidate: the English verdict, the PLAB 1 test date and the registration day all read them.
+    Raises ProfileError when a sitting is bad (the English verdict names the field)."""
+    from plugins.plab import english
+
+    return candidate.kept(("plab", "english-sittings", exam_id),
+                          lambda: english.judge_sittings(_spec(exam_id), candidate.profile(exam_id)))
+
+
 def english_on_plab1_date(candidate: Any, plab1: list[JudgedAttempt], plab1_pass: JudgedAttempt | None) -> dict | None:
     """Was an English result valid on the PLAB 1 test date? A fact for the PLAB 1 verdict, or None
     when the candidate lists no English test (a one-exam profile)."""
@@ -50,45 +60,33 @@ def english_on_plab1_date(candidate: Any, plab1: list[JudgedAttempt], plab1_pass
     on = sitting.date
     best: dict | None = None
     for exam_id in listed:
-        before = [a for a in candidate.attempts_at(exam_id) if a.date <= on]
         spec = _spec(exam_id)
         fact = {"t": "plab.english-on-plab1", "exam": "plab1", "test": spec.name, "plab1_date": on.isoformat(),
                 "test_date": "", "valid": False, "last_valid": "",
                 "why": f"no {spec.name} result from before your PLAB 1 sitting of {on.isoformat()}"}
-        if before:
-            view = candidate.profile(exam_id).model_copy(update={"attempts": before})
+        if candidate.attempts_at(exam_id):
             try:
-                judged = english.assess(spec, view, on)
+                before = english_sittings(candidate, exam_id).up_to(on)
             except ProfileError:
                 continue  # the English verdict names the bad field
-            latest = before[-1]
-            fact["test_date"] = latest.date.isoformat()
-            valid_until = judged.eligibility.deadlines[0].date if judged.eligibility.deadlines else None
-            if judged.eligibility.passed and valid_until is not None:
-                fact.update(valid=True, last_valid=valid_until.isoformat(), why="")
+            standing = english.standing_on(before, on)
+        else:
+            standing = None
+        if standing is not None:
+            fact["test_date"] = standing.latest.date.isoformat()
+            # The GMC reads the most recent sitting before the PLAB 1 date: it counts, it passed but
+            # lapsed, or it fell short (an earlier pass does not come back).
+            if standing.counted is not None:
+                fact.update(valid=True, last_valid=english.last_valid_day(standing.counted.date).isoformat(), why="")
+            elif standing.expired_pass is not None:
+                fact["why"] = (f"your {spec.name} result of {standing.expired_pass.date.isoformat()} was two years "
+                               f"old or more on {on.isoformat()}")
             else:
-                met = _latest_met(english, spec, view, before)
-                if met is not None:
-                    fact.update(test_date=met.isoformat(),
-                                why=f"your {spec.name} result of {met.isoformat()} was two years old or more on "
-                                    f"{on.isoformat()}")
-                else:
-                    fact["why"] = (f"your {spec.name} result of {latest.date.isoformat()} does not meet the GMC "
-                                   "minimums")
+                fact["why"] = (f"your {spec.name} result of {standing.latest.date.isoformat()}, the most recent "
+                               f"before that date, does not meet the GMC minimums")
         if best is None or (fact["valid"] and not best["valid"]):
             best = fact
     return best
-
-
-def _latest_met(english: Any, spec: ExamSpec, view: Any, before: list) -> date | None:
-    """The date of the latest sitting that met the GMC bar on its own day (it may have lapsed since)."""
-    for i in range(len(before) - 1, -1, -1):
-        try:
-            if english.assess(spec, view.model_copy(update={"attempts": before[: i + 1]}), before[i].date).eligibility.passed:
-                return before[i].date
-        except ProfileError:
-            return None
-    return None
 
 
 def plab1_window_for_plab2(candidate: Any, plab2_pass: JudgedAttempt | None, as_of: date) -> tuple[Deadline, dict] | None:
@@ -131,11 +129,12 @@ def english_at_registration(candidate: Any, registration_last_day: date, as_of: 
     for exam_id in listed:
         spec = _spec(exam_id)
         try:
-            judged = english.assess(spec, candidate.profile(exam_id), as_of)
+            standing = english.standing_on(english_sittings(candidate, exam_id), as_of)
         except ProfileError:
             continue  # the English verdict names the bad field
         # Only a result that counts today has a validity end to compare (a lapsed pass keeps its past one).
-        ends = judged.eligibility.deadlines[0].date if judged.eligibility.passed and judged.eligibility.deadlines else None
+        counted = standing.counted if standing is not None else None
+        ends = english.last_valid_day(counted.date) if counted is not None else None
         if ends is None:
             state = "none"  # no valid English result today (short, or lapsed)
         else:

@@ -20,6 +20,7 @@ Decisions taken here:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Mapping, Union
 
@@ -122,7 +123,55 @@ def _shortfall_ielts(overall: float, skills: Mapping[str, float], day: date) -> 
     return ", ".join(gaps)
 
 
-def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+@dataclass(frozen=True)
+class Sittings:
+    """Every sitting judged against the GMC minimums of its own day: nothing here depends on the day
+    the verdict is for, so one judgement serves every day asked about (the English verdict's own
+    day, the PLAB 1 test date, the registration day)."""
+
+    judged: list[JudgedAttempt]
+    margins: list[float | None]
+    shortfalls: list[str]
+    per_sitting: list[Mapping[str, Part] | None]
+
+    def up_to(self, day: date) -> "Sittings":
+        """The sittings taken on or before `day` (a prefix: the lists stay aligned by attempt index)."""
+        n = sum(1 for a in self.judged if a.date <= day)
+        return Sittings(self.judged[:n], self.margins[:n], self.shortfalls[:n], self.per_sitting[:n])
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the sittings up to a day leave the candidate on that day."""
+
+    latest: JudgedAttempt                    # the most recent sitting with scores (the one the GMC reads)
+    counted: JudgedAttempt | None            # that sitting, when it passed and is still valid on the day
+    expired_pass: JudgedAttempt | None       # that sitting, when it passed but has lapsed by the day
+    earlier_valid_pass: JudgedAttempt | None  # an earlier pass still valid on the day (replaced by `latest`)
+
+
+def last_valid_day(day: date) -> date:
+    """The last day a result from `day` counts: two years with the test date as day one."""
+    return anniversary(day, policy.ENGLISH_VALIDITY_YEARS.value_at(day)) - ONE_DAY
+
+
+def standing_on(sittings: Sittings, day: date) -> Standing | None:
+    """The standing on `day` from these sittings (None when there are none): pass
+    `sittings.up_to(day)` to ask about a day before the latest sitting."""
+    taken = sittings.judged
+    if not taken:
+        return None
+    # The GMC reads the most recent sitting (an incomplete one has no scores to read).
+    sat = [a for a in taken if a.result != "incomplete"] or taken
+    latest = sat[-1]
+    counted = latest if latest.passed and last_valid_day(latest.date) >= day else None
+    expired = latest if latest.passed and counted is None else None
+    earlier = next((a for a in reversed(sat[:-1]) if a.passed and last_valid_day(a.date) >= day), None)
+    return Standing(latest, counted, expired, earlier)
+
+
+def judge_sittings(exam: ExamSpec, profile: Profile) -> Sittings:
+    """Judge each sitting on its own day. Raises ProfileError naming every bad field."""
     ielts = exam.id == "ielts-academic"
     errors: list[FieldError] = []
     judged: list[JudgedAttempt] = []
@@ -182,16 +231,22 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
         shortfalls.append(shortfall)
     if errors:
         raise ProfileError(errors)
+    return Sittings(judged, margins, shortfalls, per_sitting)
 
-    def last_valid_day(day: date) -> date:
-        return anniversary(day, policy.ENGLISH_VALIDITY_YEARS.value_at(day)) - ONE_DAY
 
-    # The GMC reads the most recent sitting (an incomplete one has no scores to read).
-    sat = [a for a in judged if a.result != "incomplete"] or judged
-    latest = sat[-1]
-    counted = latest if latest.passed and last_valid_day(latest.date) >= as_of else None
-    expired_passes = [latest] if latest.passed and counted is None else []
-    earlier_valid_pass = next((a for a in reversed(sat[:-1]) if a.passed and last_valid_day(a.date) >= as_of), None)
+def assess(exam: ExamSpec, profile: Profile, as_of: date, sittings: Sittings | None = None) -> Assessment:
+    """The English verdict's assessment on `as_of`; `sittings` is `judge_sittings(exam, profile)`
+    when the caller already has it (the candidate keeps one per English test)."""
+    ielts = exam.id == "ielts-academic"
+    if sittings is None:
+        sittings = judge_sittings(exam, profile)
+    judged, margins, shortfalls, per_sitting = sittings.judged, sittings.margins, sittings.shortfalls, sittings.per_sitting
+    # Every sitting counts (core.validation has refused sittings after as_of); a profile has at least one.
+    standing = standing_on(sittings, as_of)
+    if standing is None:
+        raise ProfileError.single("attempts", "needs at least one sitting")
+    latest, counted, earlier_valid_pass = standing.latest, standing.counted, standing.earlier_valid_pass
+    expired_passes = [standing.expired_pass] if standing.expired_pass is not None else []
     replaced = counted is None and not expired_passes and earlier_valid_pass is not None
     valid_passes = [counted] if counted is not None else []
     scored = counted if counted is not None else latest

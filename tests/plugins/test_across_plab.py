@@ -146,3 +146,64 @@ def test_a_current_english_pass_has_one_validity_end_ahead():
     result = evaluate_candidate(_candidate("2026-01-10", "2026-03-10"), date(2026, 11, 25))
     ends = [e for e in result.timeline if e.kind == "validity_end" and e.exam == "ielts-academic"]
     assert [e.date for e in ends] == [date(2028, 1, 9)] and ends[0].days_left > 0
+
+
+# --- the English sittings are judged once per candidate, and read on every day asked about -------
+
+IELTS_SHORT = {"score": 6.5, "parts": {"listening": 7, "reading": 6.5, "writing": 6, "speaking": 6.5}}
+
+
+def test_the_english_sittings_are_judged_once_for_the_whole_candidate(monkeypatch):
+    from plugins.plab import english
+
+    calls: list[str] = []
+    real = english.judge_sittings
+    monkeypatch.setattr(english, "judge_sittings", lambda exam, profile: calls.append(exam.id) or real(exam, profile))
+    # A passed PLAB 2, so the English result is read three times: its own verdict, the PLAB 1 date
+    # and the registration day.
+    profile = _candidate("2024-11-02", "2025-01-10", [{"date": "2025-06-01", "result": "pass"}])
+    result = evaluate_candidate(profile, date(2025, 7, 1))
+    assert calls == ["ielts-academic"]
+    plab2 = _rules(result.verdicts["plab2"])
+    assert any(rule.startswith("plab.english-") and "registration" in rule for rule in plab2), plab2
+    assert "plab.english-valid-on-plab1-date" in _rules(result.verdicts["plab1"])
+
+
+def test_a_later_weaker_sitting_before_the_plab1_date_replaces_the_pass_for_it():
+    # The GMC reads the most recent sitting: the 6.5 of 2024-12-01 is what counts on the PLAB 1 date,
+    # although the 7.5 of 2024-06-01 would still have been valid.
+    profile = _candidate(None, "2025-01-10")
+    profile["exams"] = {"ielts-academic": {"attempts": [{"date": "2024-06-01", **IELTS_PASS},
+                                                         {"date": "2024-12-01", **IELTS_SHORT}]},
+                        **profile["exams"]}
+    plab1 = evaluate_candidate(profile, date(2025, 2, 1)).verdicts["plab1"]
+    reason = next(r for r in plab1.reasons if r.rule == "plab.english-not-valid-on-plab1-date")
+    assert "2024-12-01, the most recent before that date, does not meet" in reason.text
+    assert "2024-06-01" not in reason.text  # the earlier pass is not what the GMC reads
+
+
+def test_a_sitting_after_the_plab1_date_does_not_hide_the_one_before_it():
+    profile = _candidate(None, "2025-01-10")
+    profile["exams"] = {"ielts-academic": {"attempts": [{"date": "2024-06-01", **IELTS_PASS},
+                                                         {"date": "2025-02-01", **IELTS_SHORT}]},
+                        **profile["exams"]}
+    plab1 = evaluate_candidate(profile, date(2025, 3, 1)).verdicts["plab1"]
+    assert "plab.english-valid-on-plab1-date" in _rules(plab1)
+
+
+@pytest.mark.parametrize(("day", "counts"), [
+    (date(2026, 2, 27), True),   # a 2024-02-28 result: the day before the second anniversary is the last
+    (date(2026, 2, 28), False),
+])
+def test_the_standing_on_a_day_counts_two_years_with_the_test_date_as_day_one(day, counts):
+    from core.profile import parse_profile
+    from plugins.plab import english
+    from plugins.plab.across import _spec
+
+    profile = parse_profile({"exam": "ielts-academic", "attempts": [{"date": "2024-02-28", **IELTS_PASS}],
+                             "target": {"country": "GB", "specialty": "internal-medicine"}})
+    sittings = english.judge_sittings(_spec("ielts-academic"), profile)
+    standing = english.standing_on(sittings.up_to(day), day)
+    assert (standing.counted is not None) is counts
+    assert (standing.expired_pass is not None) is (not counts)
+    assert english.standing_on(sittings.up_to(date(2024, 2, 27)), date(2024, 2, 27)) is None
