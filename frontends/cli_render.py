@@ -80,10 +80,11 @@ def headline(verdict: Verdict, exam_name: str, g: Mapping[str, str]) -> Panel:
 
 def attempts_line(e: Any, g: Mapping[str, str]) -> str:
     """'2 used · 2 left · not passed yet'; no "N left" beside a retake that is not possible (that
-    reads as a contradiction)."""
+    reads as a contradiction), and no "yet" either: '4 used · not passed'."""
     left = "" if not e.can_retake else (
         f" {g['dot']} no attempt limit" if e.attempts_left is None else f" {g['dot']} {e.attempts_left} left")
-    return f"{e.attempts_used} used{left} {g['dot']} " + ("passed" if e.passed else "not passed yet")
+    state = "passed" if e.passed else ("not passed yet" if e.can_retake else "not passed")
+    return f"{e.attempts_used} used{left} {g['dot']} {state}"
 
 
 def eligibility_table(verdict: Verdict, g: Mapping[str, str]) -> Table:

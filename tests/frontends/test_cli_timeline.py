@@ -77,3 +77,5 @@ def test_not_passed_and_not_allowed_does_not_promise_a_flowchart_later(tmp_path)
     assert text.count("no retake is possible: the flowchart has no end here") == 2
     assert "the flowchart starts once the exam is passed" not in text
     assert "USMLE Step 2 CS was discontinued on 2021-01-26" in text
+    # The attempts line agrees: "not passed", no "yet" and no attempts left.
+    assert "4 used · not passed" in text and "1 used · not passed" in text and "not passed yet" not in text
