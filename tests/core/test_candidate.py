@@ -127,3 +127,19 @@ def test_from_profile_round_trip(profile_data):
     candidate = Candidate.from_profile(profile)
     assert candidate.profile(profile.exam) is profile
     assert candidate.attempts_at(profile.exam)[0].date == date(2025, 9, 14)
+
+
+def test_kept_work_is_done_once_per_candidate_and_a_failure_is_not_kept():
+    candidate = parse_candidate(copy.deepcopy(UK))
+    calls: list[int] = []
+    assert candidate.kept(("test", "n"), lambda: calls.append(1) or len(calls)) == 1
+    assert candidate.kept(("test", "n"), lambda: calls.append(1) or len(calls)) == 1
+    assert calls == [1]
+    assert parse_candidate(copy.deepcopy(UK)).kept(("test", "n"), lambda: 7) == 7  # another candidate: its own
+
+    def fails() -> int:
+        raise ProfileError.single("attempts", "bad")
+
+    for _ in range(2):
+        with pytest.raises(ProfileError):
+            candidate.kept(("test", "bad"), fails)
