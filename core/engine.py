@@ -230,6 +230,9 @@ class Engine:
                     if matched is not None and one.get("t") not in matched:
                         continue  # no pattern looks at this type: durable_rules would answer "not handled"
                     self._assert(handle, _ENCODE(dict(one, sid=sid)), sid, conclusions, fired, failures)
+            except BaseException:  # a Ctrl-C or SIGTERM landing mid-session, or a bug: unwind safely
+                _settle(handle)
+                raise
             finally:
                 try:
                     durable_rules_engine.delete_state(handle, sid)
@@ -267,6 +270,24 @@ class Engine:
                 except Exception as exc:  # noqa: BLE001 - surfaced as EngineError once the session ends
                     failures.append(f"exception caught {exc}")
             message = durable_rules_engine.complete_and_start_action(handle, state_offset)
+
+
+def _settle(handle: int) -> None:
+    """Finish, without running them, the actions a session interrupted mid-way still has queued.
+
+    durable_rules frees a session's state in `delete_state`; a state with an action queued but not
+    yet started is freed twice and the process aborts ("double free or corruption", exit 134: seen
+    when Ctrl-C landed just after a rule set's first session opened). Started and completed here,
+    the actions leave a quiet state that `delete_state` frees cleanly. Runs under `_LOCK`, so every
+    queued action is this session's. Bounded: a session never queues more than its rules' worth.
+    """
+    for _ in range(100_000):
+        started = durable_rules_engine.start_action(handle)
+        if not started:
+            return
+        offset = started[2]
+        while durable_rules_engine.complete_and_start_action(handle, offset):
+            pass
 
 
 def _action_name(message: str) -> str:
