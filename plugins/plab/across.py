@@ -46,9 +46,11 @@ def english_sittings(candidate: Any, exam_id: str) -> Any:
                           lambda: english.judge_sittings(_spec(exam_id), candidate.profile(exam_id)))
 
 
-def english_on_plab1_date(candidate: Any, plab1: list[JudgedAttempt], plab1_pass: JudgedAttempt | None) -> dict | None:
+def english_on_plab1_date(candidate: Any, plab1: list[JudgedAttempt], plab1_pass: JudgedAttempt | None,
+                          as_of: date) -> dict | None:
     """Was an English result valid on the PLAB 1 test date? A fact for the PLAB 1 verdict, or None
-    when the candidate lists no English test (a one-exam profile)."""
+    when the candidate lists no English test (a one-exam profile). `lapsed`: that result has stopped
+    counting since (its last valid day is before `as_of`), so registration will need a new one."""
     if candidate is None or not plab1:
         return None
     listed = [e for e in ENGLISH if candidate.has(e)]
@@ -62,7 +64,7 @@ def english_on_plab1_date(candidate: Any, plab1: list[JudgedAttempt], plab1_pass
     for exam_id in listed:
         spec = _spec(exam_id)
         fact = {"t": "plab.english-on-plab1", "exam": "plab1", "test": spec.name, "plab1_date": on.isoformat(),
-                "test_date": "", "valid": False, "last_valid": "",
+                "test_date": "", "valid": False, "last_valid": "", "lapsed": False,
                 "why": f"no {spec.name} result from before your PLAB 1 sitting of {on.isoformat()}"}
         if candidate.attempts_at(exam_id):
             try:
@@ -77,7 +79,8 @@ def english_on_plab1_date(candidate: Any, plab1: list[JudgedAttempt], plab1_pass
             # The GMC reads the most recent sitting before the PLAB 1 date: it counts, it passed but
             # lapsed, or it fell short (an earlier pass does not come back).
             if standing.counted is not None:
-                fact.update(valid=True, last_valid=english.last_valid_day(standing.counted.date).isoformat(), why="")
+                last_valid = english.last_valid_day(standing.counted.date)
+                fact.update(valid=True, last_valid=last_valid.isoformat(), lapsed=last_valid < as_of, why="")
             elif standing.expired_pass is not None:
                 fact["why"] = (f"your {spec.name} result of {standing.expired_pass.date.isoformat()} was two years "
                                f"old or more on {on.isoformat()}")

@@ -164,7 +164,7 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
         if found is not None:
             deadline, window_fact = found
             deadlines.append(deadline)
-    english_fact = across.english_on_plab1_date(candidate, judged, latest_pass) if exam.id == "plab1" else None
+    english_fact = across.english_on_plab1_date(candidate, judged, latest_pass, as_of) if exam.id == "plab1" else None
 
     passed = latest_pass is not None and not lapsed
     left_regular = max(limit - len(failed), 0)

@@ -30,7 +30,8 @@ def _rules(verdict) -> list[str]:
     ("2024-02-29", True),
 ])
 def test_english_must_be_under_two_years_old_on_the_plab1_date(ielts, valid):
-    plab1 = evaluate_candidate(_candidate(ielts, "2025-03-10"), date(2025, 6, 1)).verdicts["plab1"]
+    # Read on the PLAB 1 date itself, so that a result valid then has not lapsed since.
+    plab1 = evaluate_candidate(_candidate(ielts, "2025-03-10"), date(2025, 3, 10)).verdicts["plab1"]
     fired = "plab.english-valid-on-plab1-date" if valid else "plab.english-not-valid-on-plab1-date"
     other = "plab.english-not-valid-on-plab1-date" if valid else "plab.english-valid-on-plab1-date"
     assert fired in _rules(plab1) and other not in _rules(plab1)
@@ -207,3 +208,16 @@ def test_the_standing_on_a_day_counts_two_years_with_the_test_date_as_day_one(da
     assert (standing.counted is not None) is counts
     assert (standing.expired_pass is not None) is (not counts)
     assert english.standing_on(sittings.up_to(date(2024, 2, 27)), date(2024, 2, 27)) is None
+
+
+@pytest.mark.parametrize(("as_of", "rule"), [
+    (date(2026, 11, 1), "plab.english-valid-on-plab1-date"),               # its last valid day: still counts
+    (date(2026, 11, 2), "plab.english-valid-on-plab1-date-lapsed-since"),  # a day later it has lapsed
+])
+def test_the_english_result_that_counted_for_plab1_is_not_called_valid_after_it_lapsed(as_of, rule):
+    plab1 = evaluate_candidate(_candidate("2024-11-02", "2025-03-10"), as_of).verdicts["plab1"]
+    fired = _rules(plab1)
+    assert rule in fired and ("plab.english-valid-on-plab1-date" in fired) is (rule == "plab.english-valid-on-plab1-date")
+    text = next(r.text for r in plab1.reasons if r.rule == rule)
+    assert "2026-11-01" in text
+    assert ("has lapsed since" in text) is rule.endswith("lapsed-since")
