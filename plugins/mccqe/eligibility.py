@@ -178,11 +178,17 @@ def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     skip = latest.date >= schedule_from
     if skip:
         skipped = next_session_start(latest.date)
-        earliest = max(next_session_start(skipped), as_of)
+        first_open = next_session_start(skipped)
+        bookable = first_open
+        # A session whose month is over by as_of cannot be sat any more: the next one is the first
+        # open to the candidate (within a session month it may still be running: the day itself).
+        while add_months(bookable, 1) <= as_of:
+            bookable = next_session_start(bookable)
+        earliest = max(bookable, as_of)
     elif as_of >= add_months(schedule_from, 12):
         # Session dates before the recorded schedule are not known here, but both sessions a
         # sitting that old could affect are over by as_of: it no longer limits the next sitting.
-        skipped = earliest = as_of
+        skipped = earliest = first_open = bookable = as_of
     else:
         raise ProfileError.single(
             f"attempts[{len(judged) - 1}].date",
@@ -198,7 +204,9 @@ def assess_nac(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
     record = {"t": "mccqe.nac", "attempts": used, "limit": limit, "passed": passed,
               "earliest": eligibility.earliest_date.isoformat() if eligibility.earliest_date else "",
               "latest": latest.date.isoformat(), "skipped": skipped.strftime("%B %Y") if skip else "",
-              "next_session": next_session_start(skipped).strftime("%B %Y") if skip else "",
+              "first_open": first_open.strftime("%B %Y") if skip else "",
+              "next_session": bookable.strftime("%B %Y") if skip else "",
+              "missed": skip and bookable != first_open,
               "skip_session": skip and eligibility.can_retake, "earlier_pass_replaced": earlier_pass_replaced}
     notes = []
     if not skip:

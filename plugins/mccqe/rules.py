@@ -116,12 +116,26 @@ NAC_RULES = (
     Rule(
         id="mccqe.nac-no-consecutive-sessions",
         title="No NAC retake in the session right after the latest sitting",
-        when={"nac": fact("mccqe.nac", skip_session=True)},
+        when={"nac": fact("mccqe.nac", skip_session=True, missed=False)},
         text="The NAC cannot be taken in consecutive sessions, after a fail as after a pass: your latest "
              "sitting was on {mccqe_nac.latest}, so the {mccqe_nac.skipped} session is skipped and the earliest "
              "retake is the {mccqe_nac.next_session} session (from {mccqe_nac.earliest}). Sessions run twice a "
              "year, typically in May and September (March and September before 2023); the exact days vary, so "
              "check the MCC's NAC scheduling page.",
+        source=policy.NAC_ELIGIBILITY, priority=Priority.POLICY_DETAIL,
+    ),
+    Rule(
+        # The same rule read later: the first session open after the skip is already over, so naming
+        # it beside a later day ("the September 2026 session (from 2026-12-01)") contradicted itself.
+        id="mccqe.nac-no-consecutive-sessions-next-open",
+        title="No NAC retake in the session right after the latest sitting; the next session open to you",
+        when={"nac": fact("mccqe.nac", skip_session=True, missed=True)},
+        text="The NAC cannot be taken in consecutive sessions, after a fail as after a pass: after your sitting "
+             "of {mccqe_nac.latest} the {mccqe_nac.skipped} session was closed to you. The {mccqe_nac.first_open} "
+             "session was the first open to you and is over, so the earliest retake is the "
+             "{mccqe_nac.next_session} session (from {mccqe_nac.earliest}). Sessions run twice a year, typically "
+             "in May and September (March and September before 2023); the exact days vary, so check the MCC's "
+             "NAC scheduling page.",
         source=policy.NAC_ELIGIBILITY, priority=Priority.POLICY_DETAIL,
     ),
     Rule(

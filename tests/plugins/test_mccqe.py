@@ -220,7 +220,6 @@ def test_nac_session_months_change_in_2023(after, expected):
     ("2025-05-03", date(2025, 6, 1), date(2026, 5, 1)),    # September 2025 skipped
     ("2023-05-06", date(2023, 6, 1), date(2024, 5, 1)),    # policies.md: May 2023 -> May 2024 or later
     ("2022-03-12", date(2022, 4, 1), date(2023, 5, 1)),    # Sep 2022 skipped; no March session in 2023
-    ("2025-03-15", date(2026, 11, 25), date(2026, 11, 25)),
 ])
 def test_nac_pass_skips_the_next_session(decide, sat, as_of, earliest):
     verdict = decide(profile("nac", [f(sat, "pass")]), as_of)
@@ -256,6 +255,26 @@ def test_nac_fail_also_skips_the_next_session(decide, sat, as_of, earliest, skip
     reason = next(r for r in verdict.reasons if r.rule == "mccqe.nac-no-consecutive-sessions")
     assert f"the {skipped} session is skipped" in reason.text and reason.confidence == "high"
     assert "May and September" in reason.text
+
+
+@pytest.mark.parametrize("as_of, earliest, rule", [
+    (date(2025, 9, 30), date(2025, 9, 30), "mccqe.nac-no-consecutive-sessions"),  # the September 2025 month
+    (date(2025, 10, 1), date(2026, 5, 1), "mccqe.nac-no-consecutive-sessions-next-open"),  # it is over
+    (date(2026, 11, 25), date(2027, 5, 1), "mccqe.nac-no-consecutive-sessions-next-open"),
+])
+def test_a_nac_session_that_is_over_is_not_offered_as_the_earliest_retake(decide, as_of, earliest, rule):
+    # A fail on 2024-09-07: May 2025 is skipped, September 2025 is the first session open. Read
+    # after September 2025, the verdict used to say "the September 2025 session (from <a later day>)".
+    verdict = decide(profile("nac", [f("2024-09-07", "fail")]), as_of)
+    assert verdict.eligibility.earliest_date == earliest
+    rules = fired(verdict)
+    assert rule in rules and len({"mccqe.nac-no-consecutive-sessions",
+                                  "mccqe.nac-no-consecutive-sessions-next-open"} & set(rules)) == 1
+    text = next(r.text for r in verdict.reasons if r.rule == rule)
+    assert "the May 2025 session" in text and earliest.isoformat() in text
+    if rule.endswith("next-open"):
+        assert "The September 2025 session was the first open to you and is over" in text
+        assert f"{earliest.strftime('%B %Y')} session (from {earliest.isoformat()})" in text
 
 
 def test_nac_latest_result_replaces_an_earlier_pass(decide):
