@@ -25,6 +25,8 @@ from core.profile import Profile
 KINDS = ("sitting", "result", "earliest_retake", "window_opens", "deadline", "validity_end")
 # Kinds a person puts in a calendar (`retake timeline --ics`): the limits, not their own history.
 CALENDAR_KINDS = ("earliest_retake", "deadline", "validity_end")
+# Kinds that end something: a window, an eligibility, a result's validity.
+LIMIT_KINDS = ("deadline", "validity_end")
 _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 _RESULT_WORDS = {"pass": "pass", "fail": "fail", "incomplete": "incomplete", "no_standing": "no standing",
                  "denied_standing": "denied standing"}
@@ -110,3 +112,16 @@ def build_timeline(items: Iterable[tuple[Assessment, Optional[Profile]]], as_of:
             seen.add(key)
             out.append(event)
     return sorted(out, key=lambda e: e.sort_key)
+
+
+def to_sit_limits(timeline: Iterable[Event], exam_id: str) -> tuple[Optional[Event], Optional[Event]]:
+    """(the next limit ahead, the latest limit already passed) among one exam's timeline events.
+
+    An exam still to sit has no verdict, so a limit already passed (USMLE Step 3 closed once another
+    Step is exhausted, a PLAB 2 window over) is what says it can no longer simply be sat; both front
+    ends say it beside "still to sit".
+    """
+    limits = [e for e in timeline if e.exam == exam_id and e.kind in LIMIT_KINDS]
+    ahead = next((e for e in limits if e.days_left >= 0), None)
+    passed = next((e for e in reversed(limits) if e.days_left < 0), None)
+    return ahead, passed

@@ -29,8 +29,9 @@ def evaluate_file(profile: str, day: date) -> Any:
     return evaluate_candidate(_read_profile(profile), day, pipeline), pipeline
 
 
-def write_ics(events: list[Any], path: Path, as_of: date) -> int:
-    """One all-day event per deadline, validity end and earliest retake date. Returns how many."""
+def write_ics(events: list[Any], path: Path, as_of: date, names: Optional[dict[str, str]] = None) -> int:
+    """One all-day event per deadline, validity end and earliest retake date, titled with the exam's
+    name ("PLAB 2: deadline"; `names` maps exam id to name). Returns how many."""
     from icalendar import Calendar, Event
 
     from core.timeline import CALENDAR_KINDS
@@ -49,7 +50,7 @@ def write_ics(events: list[Any], path: Path, as_of: date) -> int:
         item.add("uid", f"{event.date.isoformat()}-{event.exam}-{event.kind}-{event.rule}@retake-verdict")
         item.add("dtstamp", stamp)
         item.add("dtstart", event.date)  # a date, not a datetime: an all-day event
-        item.add("summary", f"{event.exam}: {KIND_WORDS.get(event.kind, event.kind)}")
+        item.add("summary", f"{(names or {}).get(event.exam, event.exam)}: {KIND_WORDS.get(event.kind, event.kind)}")
         description = event.text + (f"\nSource: {event.source}" if event.source else "")
         description += f"\nRule: {event.rule}" if event.rule else ""
         item.add("description", description)
@@ -62,7 +63,12 @@ def write_ics(events: list[Any], path: Path, as_of: date) -> int:
     return count
 
 
-def print_timeline(out: Any, events: list[Any]) -> None:
+def exam_names(registry: Any) -> dict[str, str]:
+    """Exam id -> the name people know it by (the timeline's events carry ids)."""
+    return {exam_id: spec.name for exam_id, spec in registry.exams.items()}
+
+
+def print_timeline(out: Any, events: list[Any], names: Optional[dict[str, str]] = None) -> None:
     from rich import box
     from rich.table import Table
 
@@ -73,8 +79,8 @@ def print_timeline(out: Any, events: list[Any]) -> None:
         days = "today" if event.days_left == 0 else (f"in {event.days_left}" if event.days_left > 0
                                                       else f"{-event.days_left} ago")
         style = "dim" if event.days_left < 0 else ("bold" if event.kind in ("deadline", "validity_end") else "")
-        table.add_row(event.date.isoformat(), days, event.exam, KIND_WORDS.get(event.kind, event.kind), event.text,
-                      style=style)
+        table.add_row(event.date.isoformat(), days, (names or {}).get(event.exam, event.exam),
+                      KIND_WORDS.get(event.kind, event.kind), event.text, style=style)
     out.print(table)
 
 
@@ -107,10 +113,24 @@ def print_candidate(out: Any, result: Any, registry: Any) -> None:
         for reason in policy:
             table.add_row(reason.rule, reason.text)
         out.print(table)
+    from core.timeline import to_sit_limits
+    from rich.markup import escape
+
     for exam_id in result.to_sit:
         spec = registry.exams.get(exam_id)
-        out.print(f"[bold]{spec.name if spec else exam_id}[/bold]: still to sit (its dates are in the timeline)")
-    print_timeline(out, result.timeline)
+        name = escape(spec.name if spec else exam_id)
+        _, passed = to_sit_limits(result.timeline, exam_id)
+        if passed is None:
+            out.print(f"[bold]{name}[/bold]: still to sit (its dates are in the timeline)")
+            continue
+        # e.g. Step 3 closed by another Step's attempt limit: not simply "still to sit"
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(f"[bold]{name}[/bold]:", f"not sat yet, and [yellow]a limit passed on "
+                     f"{passed.date.isoformat()}[/yellow]: {escape(passed.text)}")
+        out.print(grid)
+    print_timeline(out, result.timeline, exam_names(registry))
     out.print(f"[dim]as of {result.as_of.isoformat()} {dot} rules version {result.rules_version}[/dim]")
 
 
@@ -128,7 +148,7 @@ def timeline(
         result, pipeline = evaluate_file(profile, day)
     if ics is not None:
         try:
-            count = write_ics(result.timeline, ics, day)
+            count = write_ics(result.timeline, ics, day, exam_names(pipeline.registry))
         except OSError as exc:
             _fail(f"--ics: cannot write {str(ics)!r}: {exc.strerror or exc}")
         _say(f"wrote {count} events to {ics}")
@@ -137,4 +157,4 @@ def timeline(
         return
     from frontends import cli_render
 
-    print_timeline(cli_render.console(), result.timeline)
+    print_timeline(cli_render.console(), result.timeline, exam_names(pipeline.registry))

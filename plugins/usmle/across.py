@@ -79,23 +79,31 @@ def missing_for_sequence(candidate: Any) -> list[str] | None:
     return missing
 
 
-def steps_closed_by(exam: ExamSpec, judged: list[JudgedAttempt], limit: int | None, candidate: Any) -> list[Deadline]:
+def steps_closed_by(exam: ExamSpec, judged: list[JudgedAttempt], candidate: Any, as_of: date) -> list[Deadline]:
     """Dated limits for the Steps the candidate still lists to sit, when `exam`'s own attempts reached
-    `limit` without a pass: from the sitting that reached it, no Step is open (the same rule as
-    `exhausted_elsewhere`, seen from the exhausted Step). Empty for a one-exam profile."""
-    if candidate is None or limit is None or len(judged) < limit or first_pass(judged) is not None:
+    the attempt limit in force on `as_of` without a pass (the same rule as `exhausted_elsewhere`, seen
+    from the exhausted Step). Closed from the sitting that reached the limit, or from the day that
+    limit took effect when the sittings are older (Step 2 CS's, under the four-attempt limit of
+    2021-07-01). Empty for a one-exam profile."""
+    if candidate is None or exam.attempt_limit is None or not exam.attempt_limit.in_force(as_of):
+        return []
+    in_force = exam.attempt_limit.at(as_of)
+    limit = in_force.value
+    if len(judged) < limit or first_pass(judged) is not None:
         return []
     from plugins.usmle import policy
 
     specs = _specs()
     reached = judged[limit - 1]
+    closed_from = max(reached.date, in_force.effective)
     out = []
     for other_id in candidate.to_sit:
         spec = specs.get(other_id)
         if spec is None or other_id == exam.id or spec.discontinued is not None:
             continue
+        since = "" if closed_from == reached.date else f" (in force from {in_force.effective.isoformat()})"
         out.append(Deadline(
-            id="attempt-limit-reached", date=reached.date, source=policy.ATTEMPT_LIMIT, concerns=other_id,
+            id="attempt-limit-reached", date=closed_from, source=policy.ATTEMPT_LIMIT, concerns=other_id,
             text=f"{spec.name} is closed to you from this day: {len(judged)} attempts at {exam.name} without a "
-                 f"pass reached the limit of {limit}, which ends eligibility for every USMLE Step."))
+                 f"pass reached the limit of {limit}{since}, which ends eligibility for every USMLE Step."))
     return out

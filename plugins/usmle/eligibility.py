@@ -72,13 +72,14 @@ def standard_fact(exam: ExamSpec, scored: JudgedAttempt) -> dict:
             "confidence": mark.confidence, "detail": detail, "source": mark.source.title}
 
 
-def assess_step2cs(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
+def assess_step2cs(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None) -> Assessment:
     """Step 2 CS no longer exists: its sittings are a record (they count toward the limit across
     Steps, see `across`), never a retake. Core refuses sittings after the discontinuation day."""
     judged = judge_attempts(exam, profile.attempts)  # no scale: every sitting needs its result
     passed = first_pass(judged) is not None
+    # Its failed sittings still count toward the limit across Steps: a Step still to sit is closed.
     eligibility = Eligibility(passed=passed, can_retake=False, attempts_used=len(judged), attempts_left=0,
-                              blocked_by="discontinued")
+                              blocked_by="discontinued", deadlines=across.steps_closed_by(exam, judged, candidate, as_of))
     facts = [{"t": "usmle.step2cs", "exam": exam.id, "attempts": len(judged), "passed": passed,
               "failures": sum(a.result == "fail" for a in judged)}]
     return Assessment(exam=exam, attempts=judged, eligibility=eligibility, facts=facts)
@@ -86,7 +87,7 @@ def assess_step2cs(exam: ExamSpec, profile: Profile, as_of: date) -> Assessment:
 
 def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None) -> Assessment:
     if exam.id == "usmle-step2cs":
-        return assess_step2cs(exam, profile, as_of)
+        return assess_step2cs(exam, profile, as_of, candidate)
     _whole_scores(profile)
     judged = judge_attempts(exam, profile.attempts)
     _no_attempt_after_pass(exam, judged, profile)
@@ -115,7 +116,7 @@ def assess(exam: ExamSpec, profile: Profile, as_of: date, candidate: Any = None)
     elif limit is not None and used >= limit:
         eligibility = Eligibility(passed=False, can_retake=False, attempts_used=used, attempts_left=0,
                                   blocked_by="attempts-exhausted",
-                                  deadlines=across.steps_closed_by(exam, judged, limit, candidate))
+                                  deadlines=across.steps_closed_by(exam, judged, candidate, as_of))
     else:
         earliest = earliest_next_attempt([a.date for a in judged], as_of)
         eligibility = Eligibility(passed=False, can_retake=True, attempts_used=used, attempts_left=left,

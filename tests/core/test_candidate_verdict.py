@@ -95,7 +95,7 @@ def test_decide_prints_tables_and_the_timeline_for_several_exams():
     assert result.exit_code == 0, result.output
     assert "USMLE Step 2 CK · as of" in result.stdout and "A retake is not allowed" in result.stdout
     assert "usmle.attempt-limit-other-step" in result.stdout and "Timeline" in result.stdout
-    assert "still to sit" in result.stdout
+    assert "USMLE Step 3: not sat yet, and a limit passed on" in result.stdout  # closed by the Step 1 limit
     refused = CliRunner().invoke(app, ["decide", str(ROOT / "examples" / "candidates" / "us-usmle.yaml"),
                                        "--as-of", AS_OF, "--what-if"])
     assert refused.exit_code == 2 and "one exam at a time" in refused.output
@@ -124,3 +124,19 @@ def test_a_candidate_batch_row_gives_one_record_per_exam_and_never_loses_a_row()
         (2, None, None), (3, None, None)]
     assert "exams.plab1.attempts[0].date" in records[3]["error"] and records[2]["error"] is None
     assert {r["row"] for r in records} == {1, 2, 3} and stats.input_errors == 2
+
+
+def test_to_sit_limits_give_the_next_limit_and_the_latest_passed_one():
+    from datetime import date as day
+
+    from core.timeline import Event, to_sit_limits
+
+    def event(on: str, exam: str, kind: str, days_left: int) -> Event:
+        return Event(day.fromisoformat(on), exam, kind, "x.rule", "text", None, days_left)
+
+    timeline = [event("2024-01-01", "plab2", "window_opens", -700), event("2025-01-01", "plab2", "deadline", -300),
+                event("2025-06-01", "plab2", "validity_end", -150), event("2026-01-01", "plab1", "deadline", 30),
+                event("2026-02-01", "plab2", "deadline", 60), event("2026-03-01", "plab2", "earliest_retake", 90)]
+    ahead, passed = to_sit_limits(timeline, "plab2")
+    assert ahead.date == day(2026, 2, 1) and passed.date == day(2025, 6, 1)
+    assert to_sit_limits(timeline, "usmle-step3") == (None, None)

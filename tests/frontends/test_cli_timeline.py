@@ -30,6 +30,9 @@ def test_ics_holds_one_event_per_deadline(tmp_path):
     assert len({str(c["uid"]) for c in found}) == len(found)
     plab2 = next(c for c in found if c.decoded("dtstart") == date(2027, 3, 9))
     assert "PLAB 2" in str(plab2["description"]) and str(plab2["url"]).startswith("https://www.gmc-uk.org")
+    # A calendar shows the exam's name, not its id.
+    assert str(plab2["summary"]) == "PLAB 2: deadline"
+    assert all(not str(c["summary"]).startswith(("plab", "ielts-")) for c in found)
     # Reproducible: the same profile and day give the same bytes (no clock in DTSTAMP).
     again = tmp_path / "again.ics"
     CliRunner().invoke(app, ["timeline", str(UK), "--as-of", "2025-06-01", "--ics", str(again)])
@@ -70,12 +73,16 @@ def test_not_passed_and_not_allowed_does_not_promise_a_flowchart_later(tmp_path)
         "exams:\n"
         "  usmle-step2cs: {attempts: [{date: 2019-03-01, result: fail}, {date: 2019-08-01, result: fail},\n"
         "                             {date: 2020-01-10, result: fail}, {date: 2020-09-01, result: fail}]}\n"
-        "  usmle-step2ck: {attempts: [{date: 2026-03-02, score: 205}]}\n")
+        "  usmle-step2ck: {attempts: [{date: 2026-03-02, score: 205}]}\n"
+        "  usmle-step3: {attempts: []}\n")
     result = CliRunner().invoke(app, ["decide", str(profile), "--as-of", "2026-11-25"], env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert text.count("no retake is possible: the flowchart has no end here") == 2
     assert "the flowchart starts once the exam is passed" not in text
     assert "USMLE Step 2 CS was discontinued on 2021-01-26" in text
+    # Step 3, listed without sittings, is closed by the same limit: not simply "still to sit".
+    assert "USMLE Step 3: not sat yet, and a limit passed on 2021-07-01" in text
+    assert "USMLE Step 3: still to sit" not in text
     # The attempts line agrees: "not passed", no "yet" and no attempts left.
     assert "4 used · not passed" in text and "1 used · not passed" in text and "not passed yet" not in text

@@ -137,6 +137,20 @@ def test_a_step_still_to_sit_is_shown_closed_once_another_step_is_exhausted(fail
     assert event.days_left < 0 and event.source.startswith("https://www.usmle.org/")
 
 
+@pytest.mark.parametrize(("fails", "closed"), [(4, True), (3, False)])
+def test_step2cs_failures_close_a_step_still_to_sit_from_the_day_the_limit_took_effect(fails, closed):
+    # Four Step 2 CS fails, all before the four-attempt limit of 2021-07-01 (six attempts then): Step 3
+    # is closed from 2021-07-01, not from the 2020 sitting. Step 2 CS verdicts gave no date before.
+    profile = {"target": TARGET, "exams": {"usmle-step2cs": {"attempts": _cs(fails)}, "usmle-step3": {"attempts": []}}}
+    events = [e for e in evaluate_candidate(profile, AS_OF).timeline if e.exam == "usmle-step3"]
+    if not closed:
+        assert events == []
+        return
+    (event,) = events
+    assert event.date == date(2021, 7, 1) and event.rule == "usmle.attempt-limit-reached"
+    assert "4 attempts at USMLE Step 2 CS without a pass reached the limit of 4 (in force from 2021-07-01)" in event.text
+
+
 def test_a_one_exam_profile_gets_no_closing_dates_for_other_steps():
     result = evaluate_candidate({"exam": "usmle-step1", "attempts": _fails(4), "target": TARGET}, AS_OF)
     assert result.single.eligibility.deadlines == []
