@@ -56,10 +56,17 @@ def commands() -> dict[str, list[str]]:
     }
 
 
+def _env() -> dict[str, str]:
+    """The environment each command runs in: as a user's shell has it. PYTHONDONTWRITEBYTECODE (set
+    on some CI machines) would make every start compile every module again, so it is left out."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["COLUMNS"] = "100"
+    return env
+
+
 def _once(command: list[str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          env={**os.environ, "COLUMNS": "100"})
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
