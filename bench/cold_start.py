@@ -133,7 +133,7 @@ for (_, before), (name, at) in zip(marks, marks[1:]):
 def explain() -> None:
     """Where a `decide` cold start goes, phase by phase, in one fresh process."""
     print("\nwhere `retake decide` spends its start-up (one fresh process):")
-    subprocess.run([sys.executable, "-c", PHASES], check=True)
+    subprocess.run([sys.executable, "-c", PHASES], check=True, env=_env())
 
 
 if __name__ == "__main__":
