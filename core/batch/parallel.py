@@ -29,6 +29,7 @@ from typing import Any, Iterable, Iterator
 from core.batch.row_verdicts import BatchStats, _empty_record, count, judge_row_records, judge_rows
 from core.batch.reading import Row
 from core.batch.schema import Format
+from core.batch.signals import stops_held
 from core.errors import ProfileError
 
 CHUNK_ROWS = 200  # about 40 ms of judging: large enough to hide the hand-over, small enough to stream
@@ -155,12 +156,20 @@ def judge_rows_parallel(rows: Iterable[Row], as_of: date, pipeline: Any = None, 
 
 
 def _judge_here(items: list[Item], as_of: date, pipeline: Any, csv_names: bool) -> list[Result]:
-    if pipeline is None:
-        from core.pipeline import default_pipeline
+    out: list[Result] = []
+    with stops_held() as one_row:  # as in judge_rows: a stop waits for the row's end (core.batch.signals)
+        if pipeline is None:
+            from core.pipeline import default_pipeline
 
-        pipeline = default_pipeline()
-    return [done if done is not None else judge_row_records(row, raw, as_of, pipeline, csv_names)
-            for row, raw, done in items]
+            with one_row:
+                pipeline = default_pipeline()
+        for row, raw, done in items:
+            if done is not None:
+                out.append(done)
+                continue
+            with one_row:
+                out.append(judge_row_records(row, raw, as_of, pipeline, csv_names))
+    return out
 
 
 def _records(results: list[Result], stats: BatchStats) -> Iterator[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from core.batch.reading import Row
 from core.batch.schema import Format, column_name
+from core.batch.signals import stops_held
 from core.errors import FieldError, ProfileError, RetakeError
 
 
@@ -117,13 +118,19 @@ def judge_rows(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, fmt: F
     `stats`, when given, counts judged rows, input errors and internal faults. Judges in this
     process; `core.batch.parallel.judge_rows_parallel` spreads the work over worker processes.
     """
-    if pipeline is None:
-        from core.pipeline import default_pipeline
-
-        pipeline = default_pipeline()
     stats = stats if stats is not None else BatchStats()
     csv_names = fmt == "csv"
-    for row, raw in rows:
-        for record, kind in judge_row_records(row, raw, as_of, pipeline, csv_names):
-            count(stats, kind)
-            yield record
+    # A stop signal (SIGTERM, SIGHUP, Ctrl-C) takes effect between rows: raised inside a verdict it
+    # can abort the process from within durable_rules (see core.batch.signals).
+    with stops_held() as one_row:
+        if pipeline is None:
+            from core.pipeline import default_pipeline
+
+            with one_row:  # building it runs the engine too (its self-check)
+                pipeline = default_pipeline()
+        for row, raw in rows:
+            with one_row:
+                records = judge_row_records(row, raw, as_of, pipeline, csv_names)
+            for record, kind in records:
+                count(stats, kind)
+                yield record

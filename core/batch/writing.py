@@ -6,14 +6,13 @@ import csv
 import io
 import json
 import os
-import signal
 import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, TextIO
 
 from core.batch.schema import OUTPUT_COLUMNS, Format
+from core.batch.signals import stops_held
 
 LIST_SEPARATOR = ";"  # red flag ids in one CSV cell
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) echoed from
@@ -82,42 +81,6 @@ def current_umask() -> int:
     return mask
 
 
-_HELD_SIGNALS = {getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n)}
-
-
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """SIGTERM/SIGHUP/SIGINT wait until the block ends, then are delivered to the handlers they had.
-
-    Blocking them with `pthread_sigmask` was not enough: the mask is per thread, so the process's
-    other threads (the plugin watchdog) still took the signal, and Python ran the handler in the main
-    thread at its next bytecode, inside `mkstemp` after the file existed (a `.part` file left behind,
-    seen under load, most often on the 3.14 leg). Handlers that only record the signal close that
-    window. Python lets only the main thread install handlers; elsewhere the block runs as it is.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-
-    def defer(signum: int, _frame: Any) -> None:
-        caught.append(signum)
-
-    previous: dict[int, Any] = {}
-    for number in _HELD_SIGNALS:
-        handler = signal.getsignal(number)
-        if handler is None:  # installed outside Python: leave it alone
-            continue
-        previous[number] = signal.signal(number, defer)
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        for number in caught:
-            signal.raise_signal(number)  # now the real handler runs (the batch's raises Stopped)
-
-
 @contextmanager
 def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     """A text file that appears at `path` only when the block finishes without an exception.
@@ -130,11 +93,12 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     # A signal landing between the file's creation and mkstemp's return would leave a `.part` file
-    # nobody knows the name of (seen under load): signals wait until `temp` is known and we are
-    # inside the block whose cleanup removes it.
+    # nobody knows the name of: signals wait until `temp` is known and we are inside the block whose
+    # cleanup removes it (a few microseconds, so a second signal waits too). Not the cause of the
+    # `.part` files seen under load: see core.batch.signals.
     temp: str | None = None
     try:
-        with _signals_deferred():
+        with stops_held(second_stops_now=False) as created, created:
             fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
         # errors="backslashreplace": text that is not valid Unicode (a lone surrogate) cannot stop
         # the writer half-way; readers refuse such rows, this is the last line of defence.

@@ -537,9 +537,9 @@ def test_a_signal_mid_batch_leaves_no_part_file(tmp_path, signame):
     proc = subprocess.Popen([str(retake), "batch", str(source), "-o", str(target), "--as-of", AS_OF, "--jobs", "1",
                              "--no-progress"], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 600  # start-up can be slow on a loaded machine
-    # Signal once rows are being written (the part file has data). A signal in the first instant, while
-    # the part file is being created, still leaves it behind about once in ten runs on a loaded machine:
-    # a known, open race (the closing note of session 4), not what this test is about.
+    # Signal once rows are being written (the part file has data). A signal in the first instant (the
+    # first verdicts, right after the part file appears) is tests/hardening/test_faults.py's
+    # test_a_signal_inside_the_first_engine_session_leaves_no_part_file.
     while (not any(p.stat().st_size for p in tmp_path.glob(".out.csv.*.part"))
            and time.monotonic() < deadline):
         time.sleep(0.05)

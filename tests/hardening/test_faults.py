@@ -1,6 +1,7 @@
 """Faults: a plugin that raises in each hook, returns garbage, or hangs is reported by name and the
-others keep working; a batch interrupted midway leaves no partial output; an output folder that
-cannot be written gives a clear error."""
+others keep working; a batch interrupted midway leaves no partial output, also when a signal
+lands at any instant (`signal_batches`, the stress harness); an output folder that cannot be
+written gives a clear error."""
 
 from __future__ import annotations
 
@@ -228,3 +229,269 @@ def test_a_read_only_output_folder_gives_a_clear_error(tmp_path: Path):
     assert "Traceback" not in result.output
     assert not out.exists()
     os.chmod(tmp_path / "read-only", 0o755)
+
+
+# --- batches: a stop signal at any instant ------------------------------------------------------
+# `retake batch -o OUT` promises: on SIGTERM/SIGHUP/SIGINT no `.part` file is left, IN is untouched,
+# and OUT is either as it was (absent, or the previous file) or complete (the signal came after the
+# rename). These tests signal the real program, in a child process.
+
+EXAMPLE_ROWS = Path(__file__).resolve().parents[2] / "examples" / "batch" / "profiles.csv"
+SIGNAL_ROWS = 3_000  # about half a second of judging: the signal lands while rows are judged
+
+
+def _signal_input(folder: Path) -> Path:
+    lines = EXAMPLE_ROWS.read_text().splitlines()
+    source = folder / "in.csv"
+    source.write_text(lines[0] + "\n" + "\n".join(lines[1 + i % (len(lines) - 1)] for i in range(SIGNAL_ROWS)) + "\n")
+    return source
+
+
+def _batch_command(source: Path, target: Path) -> list[str]:
+    import sys
+
+    retake = Path(sys.executable).with_name("retake")
+    return [str(retake), "batch", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(), "--jobs", "1",
+            "--no-progress"]
+
+
+def _after_a_signal(folder: Path, source_bytes: bytes, previous: str | None) -> list[str]:
+    """What is wrong with `folder` after an interrupted batch (nothing: [])."""
+    wrong = []
+    names = sorted(p.name for p in folder.iterdir())
+    wrong += [f"left behind: {n}" for n in names if n.endswith(".part")]
+    if (folder / "in.csv").read_bytes() != source_bytes:
+        wrong.append("the input changed")
+    target = folder / "out.csv"
+    if target.exists():
+        text = target.read_text()
+        if text != previous and text.count("\n") != SIGNAL_ROWS + 1:
+            wrong.append(f"out.csv is neither the previous file nor complete ({text.count(chr(10))} lines)")
+    elif previous is not None:
+        wrong.append("the previous out.csv is gone")
+    return wrong
+
+
+class _Creations:
+    """Wakes when a file is created in a folder (Linux inotify, through libc); elsewhere, polls."""
+
+    IN_CREATE = 0x100
+
+    def __init__(self, folder: Path):
+        import ctypes
+        import ctypes.util
+
+        self.folder, self.fd = folder, -1
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            self.fd = libc.inotify_init1(os.O_CLOEXEC)
+            if self.fd >= 0 and libc.inotify_add_watch(self.fd, str(folder).encode(), self.IN_CREATE) < 0:
+                os.close(self.fd)
+                self.fd = -1
+        except (OSError, AttributeError):
+            self.fd = -1
+
+    def wait_for(self, suffix: str, deadline: float) -> bool:
+        import struct
+
+        while time.monotonic() < deadline:
+            if self.fd < 0:
+                if any(p.name.endswith(suffix) for p in self.folder.iterdir()):
+                    return True
+                continue
+            data, offset = os.read(self.fd, 4096), 0
+            while offset < len(data):
+                length = struct.unpack_from("iIII", data, offset)[3]
+                name = data[offset + 16:offset + 16 + length].rstrip(b"\0").decode(errors="replace")
+                if name.endswith(suffix):
+                    return True
+                offset += 16 + length
+        return False
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+
+
+def signal_batches(folder: Path, runs: int, max_delay: float, seed: int = 0) -> tuple[int, list[str]]:
+    """Run `retake batch` `runs` times, each signalled (SIGTERM, SIGHUP or SIGINT in turn) a random
+    0..`max_delay` seconds after its part file appears; half the runs replace an existing OUT.
+    Returns (runs with something wrong, a description of each)."""
+    import random
+    import shutil
+    import signal
+    import subprocess
+
+    rng = random.Random(seed)
+    signals = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]
+    problems: list[str] = []
+    bad = 0
+    for run in range(runs):
+        where = folder / f"run{run}"
+        where.mkdir()
+        source = _signal_input(where)
+        source_bytes = source.read_bytes()
+        previous = "yesterday's verdicts\n" if run % 2 else None
+        if previous is not None:
+            (where / "out.csv").write_text(previous)
+        creations = _Creations(where)
+        proc = subprocess.Popen(_batch_command(source, where / "out.csv"), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+        try:
+            created = creations.wait_for(".part", time.monotonic() + 120)
+        finally:
+            creations.close()
+        delay = rng.uniform(0, max_delay)
+        end = time.perf_counter() + delay
+        while time.perf_counter() < end:  # a busy wait: sleep() is far coarser than these delays
+            pass
+        signum = signals[run % len(signals)]
+        proc.send_signal(signum)
+        stderr = proc.communicate(timeout=120)[1].decode(errors="replace")
+        wrong = _after_a_signal(where, source_bytes, previous)
+        if not created:
+            wrong.append("no part file appeared")
+        if wrong:
+            bad += 1
+            last = stderr.strip().splitlines()[:1]
+            problems.append(f"run {run} ({signal.Signals(signum).name} {delay * 1e3:.2f} ms after the part file, "
+                            f"exit {proc.returncode}): {'; '.join(wrong)}; stderr: {last}")
+        shutil.rmtree(where)
+    return bad, problems
+
+
+# The signal landing inside the first engine session, right after its opening fact, every time:
+# durable_rules' assert_fact is wrapped to raise the signal when it returns, in the first verdict
+# after the part file exists. Before the stop waited for the row's end, the handler's exception
+# left that session half-made, its `delete_state` aborted the process ("double free or
+# corruption") and the part file stayed (exit -6).
+_SIGNAL_IN_FIRST_SESSION = """
+import signal, sys, tempfile
+import durable_rules_engine
+
+made, signum = [], getattr(signal, sys.argv[1])
+real_mkstemp, real_assert = tempfile.mkstemp, durable_rules_engine.assert_fact
+
+def mkstemp(*args, **kwargs):
+    made.append("part")
+    return real_mkstemp(*args, **kwargs)
+
+def assert_fact(*args):
+    result = real_assert(*args)
+    if made == ["part"]:
+        made.append("signalled")
+        signal.raise_signal(signum)  # its handler runs here, inside the session
+    return result
+
+tempfile.mkstemp, durable_rules_engine.assert_fact = mkstemp, assert_fact
+from frontends.cli import main
+sys.argv = ["retake"] + sys.argv[2:]
+main()
+"""
+
+
+@pytest.mark.parametrize("signame,previous", [("SIGTERM", None), ("SIGHUP", "yesterday's verdicts\n"),
+                                              ("SIGINT", None)])
+def test_a_signal_inside_the_first_engine_session_leaves_no_part_file(tmp_path: Path, signame: str,
+                                                                      previous: str | None):
+    import subprocess
+    import sys
+
+    source = _signal_input(tmp_path)
+    source_bytes = source.read_bytes()
+    if previous is not None:
+        (tmp_path / "out.csv").write_text(previous)
+    command = _batch_command(source, tmp_path / "out.csv")
+    done = subprocess.run([sys.executable, "-c", _SIGNAL_IN_FIRST_SESSION, signame, *command[1:]],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 and done.returncode > 0, (done.returncode, done.stderr[-2000:])
+    assert "double free" not in done.stderr and "Fatal Python error" not in done.stderr
+    assert _after_a_signal(tmp_path, source_bytes, previous) == []
+    assert (tmp_path / "out.csv").exists() == (previous is not None)
+
+
+@pytest.mark.slow
+def test_signals_at_random_instants_after_the_part_file_appears(tmp_path: Path):
+    # The stress harness, kept short here (about a second a run). For a measurement, run more:
+    # RETAKE_SIGNAL_RUNS=200 pytest tests/hardening/test_faults.py -k random_instants, with two busy
+    # loops beside it. Before the fix, 1 run in 10 to 20 left a part file (see core/batch/signals.py).
+    runs = int(os.environ.get("RETAKE_SIGNAL_RUNS", "6"))
+    bad, problems = signal_batches(tmp_path, runs, max_delay=0.05, seed=int(os.environ.get("RETAKE_SIGNAL_SEED", "0")))
+    assert bad == 0, problems
+
+
+@pytest.fixture
+def recorded_hangups():
+    """SIGHUP goes to a handler that records it (restored after the test)."""
+    import signal
+
+    got: list[str] = []
+    previous = signal.signal(signal.SIGHUP, lambda signum, frame: got.append("handled"))
+    try:
+        yield got
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+def test_a_stop_inside_a_row_waits_for_its_end_and_one_between_rows_goes_at_once(recorded_hangups: list[str]):
+    import signal
+
+    from core.batch.signals import stops_held
+
+    with stops_held() as rows:
+        with rows:
+            signal.raise_signal(signal.SIGHUP)
+            recorded_hangups.append("row ends")
+        signal.raise_signal(signal.SIGHUP)
+        recorded_hangups.append("between rows")
+    assert recorded_hangups == ["row ends", "handled", "handled", "between rows"]
+
+
+def test_a_second_stop_inside_a_row_goes_at_once_unless_told_to_wait(recorded_hangups: list[str]):
+    import signal
+
+    from core.batch.signals import stops_held
+
+    for second_stops_now in (True, False):
+        recorded_hangups.clear()
+        with stops_held(second_stops_now) as rows, rows:
+            signal.raise_signal(signal.SIGHUP)
+            signal.raise_signal(signal.SIGHUP)
+            recorded_hangups.append("block ends")
+        expected = ["handled", "block ends", "handled"] if second_stops_now else ["block ends", "handled", "handled"]
+        assert recorded_hangups == expected
+
+
+def test_held_stops_give_back_the_handlers_they_found_and_keep_ones_installed_since(recorded_hangups: list[str]):
+    import signal
+
+    from core.batch.signals import stops_held
+
+    mine = signal.getsignal(signal.SIGHUP)
+    with stops_held():
+        assert signal.getsignal(signal.SIGHUP) is not mine
+    assert signal.getsignal(signal.SIGHUP) is mine
+
+    def newer(signum: int, frame: Any) -> None:
+        pass
+
+    with stops_held():
+        signal.signal(signal.SIGHUP, newer)  # a caller installed its own meanwhile: it stays
+    assert signal.getsignal(signal.SIGHUP) is newer
+
+
+def test_held_stops_do_nothing_off_the_main_thread(recorded_hangups: list[str]):
+    import signal
+
+    from core.batch.signals import stops_held
+
+    seen: list[Any] = []
+
+    def other() -> None:
+        with stops_held() as rows, rows:
+            seen.append(signal.getsignal(signal.SIGHUP))
+
+    worker = threading.Thread(target=other)
+    worker.start()
+    worker.join()
+    assert seen and seen[0] is signal.getsignal(signal.SIGHUP)
