@@ -174,8 +174,8 @@ def _judge_here(items: list[Item], as_of: date, pipeline: Any, csv_names: bool) 
 
 def _records(results: list[Result], stats: BatchStats) -> Iterator[dict[str, Any]]:
     for result in results:
-        for record, kind in result:
-            count(stats, kind)
+        count(stats, result)
+        for record, _ in result:
             yield record
 
 

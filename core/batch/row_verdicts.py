@@ -14,11 +14,13 @@ from core.errors import FieldError, ProfileError, RetakeError
 
 @dataclass
 class BatchStats:
-    """Counts kept while judging: every row lands in exactly one of the three."""
+    """Counts kept while judging: every input row lands in exactly one of the three, and `records`
+    counts what was written (more than the rows when a candidate row gives a record per exam)."""
 
     judged: int = 0
     input_errors: int = 0  # the row's data was wrong (its `error` names the field)
     internal_errors: int = 0  # a plugin or the engine failed on the row
+    records: int = 0
 
     @property
     def rows(self) -> int:
@@ -50,10 +52,11 @@ def judge_row(row: int, raw: Any, as_of: date, pipeline: Any, csv_names: bool) -
         record["error"] = _describe(raw, csv_names)
         return record, "input"
     try:
-        verdict = pipeline.evaluate(raw, as_of)
+        # Filling the record in is guarded too: a verdict it cannot read (a bug) costs that row only,
+        # not every row after it.
+        return _filled(record, pipeline.evaluate(raw, as_of)), "judged"
     except Exception as exc:  # noqa: BLE001 - never lose a row to a bug; the CLI exits 1
-        return _failed(record, exc, csv_names)
-    return _filled(record, verdict), "judged"
+        return _failed(_empty_record(row, raw), exc, csv_names)
 
 
 def _failed(record: dict[str, Any], exc: Exception, csv_names: bool) -> tuple[dict[str, Any], str]:
@@ -90,24 +93,32 @@ def judge_row_records(row: int, raw: Any, as_of: date, pipeline: Any, csv_names:
     from core.candidate_verdict import verdicts_for_batch
 
     try:
-        pairs = verdicts_for_batch(raw, as_of, pipeline)
+        out = []
+        for exam_id, verdict in verdicts_for_batch(raw, as_of, pipeline):
+            record = _empty_record(row, raw)
+            record["exam"] = exam_id
+            out.append((_filled(record, verdict) if verdict is not None else record, "judged"))
     except Exception as exc:  # noqa: BLE001 - never lose a row: the same error record judge_row gives
         return [_failed(_empty_record(row, raw), exc, csv_names)]
-    out = []
-    for exam_id, verdict in pairs:
+    if not out:  # the candidate schema asks for at least one exam; should that ever change, no row vanishes
         record = _empty_record(row, raw)
-        record["exam"] = exam_id
-        out.append((_filled(record, verdict) if verdict is not None else record, "judged"))
+        record["error"] = "internal fault: the candidate row gave no exam to report"
+        return [(record, "internal")]
     return out
 
 
-def count(stats: BatchStats, kind: str) -> None:
-    if kind == "judged":
-        stats.judged += 1
-    elif kind == "input":
+def count(stats: BatchStats, result: list[tuple[dict[str, Any], str]]) -> None:
+    """Count one input row's records (`judge_row_records`): the row is an internal fault if any of
+    its records is, else an input error if any is, else judged. Counting each record instead said
+    "5 rows" for two candidate rows of two and three exams."""
+    kinds = {kind for _, kind in result}
+    if "internal" in kinds:
+        stats.internal_errors += 1
+    elif "input" in kinds:
         stats.input_errors += 1
     else:
-        stats.internal_errors += 1
+        stats.judged += 1
+    stats.records += len(result)
 
 
 def judge_rows(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, fmt: Format | None = None,
@@ -130,7 +141,7 @@ def judge_rows(rows: Iterable[Row], as_of: date, pipeline: Any = None, *, fmt: F
                 pipeline = default_pipeline()
         for row, raw in rows:
             with one_row:
-                records = judge_row_records(row, raw, as_of, pipeline, csv_names)
-            for record, kind in records:
-                count(stats, kind)
+                result = judge_row_records(row, raw, as_of, pipeline, csv_names)
+            count(stats, result)
+            for record, _ in result:
                 yield record

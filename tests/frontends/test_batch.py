@@ -202,6 +202,67 @@ def test_an_internal_fault_keeps_the_row_and_is_counted(monkeypatch):
     assert (stats.judged, stats.input_errors, stats.internal_errors) == (2, 0, 1)
 
 
+def test_a_verdict_the_record_cannot_read_costs_that_row_only(monkeypatch):
+    real = Pipeline.evaluate
+
+    class Unreadable:  # a verdict-like value missing what a record reads (a bug somewhere upstream)
+        exam = "usmle-step2ck"
+
+    def sometimes_unreadable(self, profile, as_of):
+        if profile.get("target", {}).get("specialty") == "dermatology":
+            return Unreadable()
+        return real(self, profile, as_of)
+
+    monkeypatch.setattr(Pipeline, "evaluate", sometimes_unreadable)
+    text = f"{HEADER}\n{GOOD}\n{GOOD.replace('internal-medicine', 'dermatology')}\n{GOOD}\n"
+    stats = BatchStats()
+    records = list(judge_rows(_rows(text), AS_OF_DAY, stats=stats))
+    assert [r["row"] for r in records] == [1, 2, 3]
+    assert records[1]["error"].startswith("internal fault: AttributeError")
+    assert records[1]["decision"] is None and records[0]["decision"] and records[2]["decision"]
+    assert (stats.judged, stats.input_errors, stats.internal_errors) == (2, 0, 1)
+
+
+def _candidate_lines() -> list[str]:
+    import yaml
+
+    folder = EXAMPLES.parent / "candidates"
+    return [json.dumps(yaml.safe_load((folder / name).read_text()), default=str)
+            for name in ("uk-plab.yaml", "us-usmle.yaml")]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_candidate_rows_are_counted_once_each_and_every_row_gives_records(jobs):
+    from core.batch import judge_rows_parallel
+
+    uk, us = _candidate_lines()
+    one_exam = (EXAMPLES / "profiles.jsonl").read_text().splitlines()[0]
+    bad = json.dumps({"target": {"country": "GB"}, "exams": {"plab1": {"attempts": [{"date": "2025-02-30"}]}}})
+    lines = [uk, one_exam, bad, us, "{broken", json.dumps({"exams": {}})] * 60  # 360 rows: 2 chunks of 150 and more
+    stats = BatchStats()
+    records = list(judge_rows_parallel(profile_rows("\n".join(lines) + "\n", "jsonl"), AS_OF_DAY, jobs=jobs,
+                                       stats=stats, chunk_rows=150))
+    rows = [r["row"] for r in records]
+    assert sorted(set(rows)) == list(range(1, 361)) and rows == sorted(rows)
+    per_row = {row: [r for r in records if r["row"] == row] for row in (1, 2, 3, 4, 5, 6)}
+    assert [r["exam"] for r in per_row[1]] == ["ielts-academic", "plab1", "plab2"]
+    assert [r["exam"] for r in per_row[4]] == ["usmle-step1", "usmle-step2ck", "usmle-step3"]
+    assert all(len(per_row[n]) == 1 and per_row[n][0]["error"] for n in (3, 5, 6))
+    # Each input row counted once: 3 judged and 3 input errors in every six, which give 10 records.
+    assert (stats.judged, stats.input_errors, stats.internal_errors) == (180, 180, 0)
+    assert stats.rows == 360 and stats.records == len(records) == 600
+
+
+def test_retake_batch_says_how_many_input_rows_it_read(runner, tmp_path):
+    uk, us = _candidate_lines()
+    source = tmp_path / "people.jsonl"
+    source.write_text(f"{uk}\n{us}\n")
+    result = runner.invoke(app, ["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 6
+    assert "2 rows: 2 judged" in result.output
+
+
 def test_writers_round_trip():
     records = list(judge_rows(_rows(f"{HEADER}\n{GOOD}\n,,,,,x\n"), AS_OF_DAY, fmt="csv"))
     as_csv = _read_csv(records_text(records, "csv"))
