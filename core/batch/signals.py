@@ -11,6 +11,8 @@ and it was the `.part` left behind under load (7 of 200 runs signalled 0-50 ms a
 appeared, every one exit -6; 0 of 200 since: tests/hardening/test_faults.py, `signal_batches`).
 So a stop waits for the row to end: rows take well under a millisecond, a hanging plugin at most
 its time limit (RETAKE_PLUGIN_TIMEOUT), and a second signal in the same row goes through at once.
+core.engine now also settles an interrupted session before deleting it; holding the stop keeps
+the batch from relying on that (or on any plugin's state surviving an exception mid-call).
 
 Only handlers that are Python callables are held (a default or ignored signal runs no Python code,
 so it cannot raise mid-row), and only on the main thread (Python lets no other thread install
