@@ -238,7 +238,7 @@ with download_slot:
     st.download_button("Download profile (JSON)", form.to_json(profile_data), file_name=f"{stem}.json",
                        mime="application/json", key="download_json", width="stretch")
     if verdict is not None and profile is not None:
-        panels.report_button(verdict, profile, pipeline)
+        panels.report_button(profile_data, as_of, pipeline)  # the candidate's report when it has other exams
     cases_page.save_control(profile_data, as_of, pipeline)
 
 with col_out:

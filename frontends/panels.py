@@ -345,18 +345,23 @@ def verdict_details(verdict: Verdict) -> None:
                        mime="application/json", key="download_verdict")
 
 
-def report_button(verdict: Verdict, profile: Profile, pipeline: Any) -> None:
-    """Download the verdict as the same report `retake report` writes (built only when clicked)."""
+def report_button(profile_data: dict[str, Any], as_of: date, pipeline: Any) -> None:
+    """Download the same report `retake report` writes for this profile (built only when clicked): the
+    candidate report when the form holds several exams, the one-exam report otherwise."""
     from frontends import report
 
     def build(suffix: str) -> Callable[[], bytes]:
-        return lambda: report.render(report.build_report(verdict, profile, pipeline), suffix)
+        return lambda: report.render(report.any_report_for(profile_data, as_of, pipeline), suffix)
 
-    stem = f"retake-report-{verdict.exam}-{verdict.as_of.isoformat()}"
+    subject = "candidate" if "exams" in profile_data else str(profile_data.get("exam"))
+    stem = f"retake-report-{subject}-{as_of.isoformat()}".replace("/", "-")
+    what = ("Every exam's headline and the timeline across them, then for each exam: its" if subject == "candidate"
+            else "The headline,")
     st.download_button("Download report (PDF)", build(".pdf"), file_name=f"{stem}.pdf", mime="application/pdf",
                        key="download_report_pdf", width="stretch", type="primary", icon=":material/description:",
-                       help="The headline, eligibility and timeline, what to do, every reason with its source, "
-                            "the pictures: a page to keep or hand on. The same as `retake report PROFILE -o FILE.pdf`.")
+                       help=f"{what} eligibility, what to do, every reason with its source, the "
+                            "pictures: a page to keep or hand on. The same as `retake report PROFILE -o FILE.pdf` "
+                            "on the profile downloaded above.")
     st.download_button("Download report (HTML)", build(".html"), file_name=f"{stem}.html", mime="text/html",
                        key="download_report_html", width="stretch")
 

@@ -24,7 +24,7 @@ import pytest
 from core import examples
 from frontends.devserver import (
     DESKTOP, PHONE, choose, chromium_path, clipped_text, exceptions, free_port, headline_in_first_screen,
-    hidden_table_columns, launch_chromium, running_dashboard, show_tab, wait_for_verdict,
+    hidden_table_columns, launch_chromium, running_dashboard, show_tab, wait_for_verdict, wait_idle,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -141,10 +141,30 @@ def test_a_candidate_file_at_both_sizes_gives_a_card_per_exam_and_a_whole_timeli
                         problems += [f"{size} {name}: {h}" for h in hidden_table_columns(page)]
                 if page.get_by_text("When does each exam's window open and close?").count() != 1:
                     problems.append(f"{size}: no timeline picture")
+                if viewport is DESKTOP:
+                    problems += _candidate_report_problems(page)
                 page.close()
         finally:
             browser.close()
     assert not problems, "\n".join(problems)
+
+
+def _candidate_report_problems(page) -> list[str]:
+    """The sidebar's "Download report (PDF)" with the candidate open: a PDF naming every exam and the
+    timeline across them (it was the form's exam alone)."""
+    from pypdf import PdfReader
+
+    wait_idle(page)  # a click during a rerun would ask for the previous run's (revoked) file
+    with page.expect_download(timeout=60_000) as info:
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Download report (PDF)").click()
+    download = info.value
+    name = download.suggested_filename
+    text = " ".join(p.extract_text() or "" for p in PdfReader(download.path()).pages)
+    text = " ".join(text.split())
+    problems = [] if name.startswith("retake-report-candidate-") else [f"report file name {name}"]
+    problems += [f"report: no {want!r}" for want in
+                 ("Timeline across your exams", "IELTS Academic", "PLAB 1", "PLAB 2: still to sit") if want not in text]
+    return problems
 
 
 def test_fill_in_a_profile_and_see_the_verdict_change():

@@ -555,3 +555,52 @@ def test_the_example_list_comes_from_the_plugins_and_names_each_plugin():
     rerun(at)
     assert at.selectbox(key="exam").value == "nac"
     assert any("from the mccqe plugin" in c.value for c in at.caption)
+
+
+def _capture_deferred(monkeypatch) -> dict[str, Any]:
+    """The callables of download buttons built only when clicked (the reports), by file name."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    captured: dict[str, Any] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name] = data
+        return original(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return captured
+
+
+def test_download_report_with_a_candidate_open_is_the_candidate_report(monkeypatch):
+    """The report button builds what `retake report` writes for the profile the dashboard downloads: with
+    several exams open, the candidate report (every exam, the timeline across them), not the form's exam alone."""
+    from core.pipeline import default_pipeline
+    from frontends import report
+
+    deferred = _capture_deferred(monkeypatch)
+    downloads = _capture_downloads(monkeypatch)
+    at = start()
+    upload_profile(at, yaml.safe_load((CANDIDATES / "uk-plab.yaml").read_text()), "uk.yaml")
+    stem = f"retake-report-candidate-{AS_OF.isoformat()}"
+    assert {f"{stem}.pdf", f"{stem}.html"} <= set(deferred)
+    html = deferred[f"{stem}.html"]().decode()
+    for name in ("IELTS Academic", "PLAB 1", "PLAB 2"):
+        assert f"<h2>{name}</h2>" in html or f"{name}:</strong> still to sit" in html, name
+    assert "Timeline across your exams" in html
+    saved = yaml.safe_load(downloads["candidate.yaml"])
+    expected = report.render(report.any_report_for(saved, AS_OF, default_pipeline()), ".html").decode()
+    assert html == expected
+
+
+def test_download_report_with_one_exam_is_the_one_exam_report(monkeypatch):
+    from core.pipeline import default_pipeline
+    from frontends import report
+
+    deferred = _capture_deferred(monkeypatch)
+    downloads = _capture_downloads(monkeypatch)
+    start()
+    html = deferred[f"retake-report-usmle-step2ck-{AS_OF.isoformat()}.html"]().decode()
+    assert "Timeline across your exams" not in html
+    saved = yaml.safe_load(downloads["usmle-step2ck.yaml"])
+    assert html == report.render(report.any_report_for(saved, AS_OF, default_pipeline()), ".html").decode()
