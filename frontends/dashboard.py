@@ -263,7 +263,7 @@ with col_out:
     elif shown == "What if":
         tools.what_if(pipeline, profile, verdict, as_of)
     elif shown == "Compare routes":
-        tools.compare_routes(pipeline, one_exam_data, as_of)  # routes compare one-exam profiles
+        tools.compare_routes(pipeline, profile_data, as_of)  # a candidate: its exams judged together
     elif shown == "Batch":
         tools.batch(pipeline, as_of)
     elif shown == "Plugins":

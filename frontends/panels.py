@@ -416,6 +416,10 @@ def exam_cards(result: Any, registry: Registry, shown: str) -> None:
                 st.markdown(f"**{plain(name)}** · still to sit")
                 st.caption("No sittings yet: no retake verdict. Its windows and deadlines are in the timeline "
                            "(Pictures).")
+                _, passed = verdict_view.to_sit_limits(result.timeline, exam_id)
+                if passed is not None:  # e.g. Step 3 closed by another Step's attempt limit
+                    st.warning(plain(f"A limit passed on {passed.date.isoformat()}: {passed.text}"),
+                               icon=":material/event_busy:")
                 continue
             colour = charts.DECISION_COLOURS[verdict.decision]
             here = " · detailed below" if exam_id == shown else ""

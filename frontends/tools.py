@@ -14,13 +14,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.candidate import is_candidate_form, parse_candidate
+from core.candidate_verdict import evaluate_candidate
 from core.errors import FieldError, ProfileError, RetakeError
 from core.loading import parse_text
 from core.profile import Profile, parse_profile
 from core.pipeline import Pipeline
 from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from core.whatif import apply_fields, smallest_changes
-from frontends import charts, form
+from frontends import charts, form, verdict_view
 from frontends.panels import EVIDENCE_LABELS, STANCE_LABELS, show_errors
 from frontends.session import plain
 
@@ -147,19 +149,29 @@ def what_if(pipeline: Pipeline, profile: Profile | None, verdict: Verdict | None
 # --- compare routes -------------------------------------------------------------------------------
 
 
+def _route_key(data: dict[str, Any]) -> str:
+    """A route's place in the comparison: its exam, or a candidate's exams (one entry per person's set)."""
+    if is_candidate_form(data):
+        return "+".join(str(e) for e in (data.get("exams") or {}))
+    return str(data.get("exam"))
+
+
 def _add_route(data: dict[str, Any]) -> None:
-    st.session_state.setdefault("routes", {})[str(data.get("exam"))] = data
+    st.session_state.setdefault("routes", {})[_route_key(data)] = data
 
 
-def _remove_route(exam: str) -> None:
-    st.session_state.setdefault("routes", {}).pop(exam, None)
+def _remove_route(key: str) -> None:
+    st.session_state.setdefault("routes", {}).pop(key, None)
 
 
 def compare_routes(pipeline: Pipeline, current: dict[str, Any], as_of: date) -> None:
+    """Routes side by side. A route is a profile: one exam judged alone, or a candidate whose exams are
+    judged together (rules across exams), one column per exam, so each column says what that exam's card says."""
     ss = st.session_state
     routes: dict[str, dict[str, Any]] = ss.setdefault("routes", {})
     st.markdown("Your standing under each exam you have attempts for, side by side. Add this form's profile, "
-                "then pick another exam on the left, enter its attempts and add it too; or open saved profiles.")
+                "then pick another exam on the left, enter its attempts and add it too; or open saved profiles. "
+                "A candidate profile (several exams) gives a column per exam, judged together as on its cards.")
     left, right = st.columns(2)
     left.button("Add this profile to the comparison", on_click=_add_route, args=(current,), key="route_add")
     files = right.file_uploader("Open profiles for other exams", type=["yaml", "yml", "json"],
@@ -169,7 +181,7 @@ def compare_routes(pipeline: Pipeline, current: dict[str, Any], as_of: date) -> 
         if upload.file_id not in seen:
             try:
                 data = parse_text(upload.getvalue(), name=upload.name)
-                parse_profile(data)
+                parse_candidate(data) if is_candidate_form(data) else parse_profile(data)
                 _add_route(data)
                 seen[upload.file_id] = None
             except ProfileError as exc:
@@ -177,40 +189,68 @@ def compare_routes(pipeline: Pipeline, current: dict[str, Any], as_of: date) -> 
         if seen[upload.file_id]:
             st.error(plain(f"{upload.name} not added: {seen[upload.file_id]}"))
 
-    entries = [("this form", current)] + [("added", d) for exam, d in routes.items() if exam != current.get("exam")]
+    mine = _route_key(current)
+    entries = [("this form", mine, current)] + [("added", key, d) for key, d in routes.items() if key != mine]
     columns: dict[str, dict[str, Any]] = {}
     headlines = st.columns(min(len(entries), 4))
-    for number, (origin, data) in enumerate(entries):
-        name, column = _route_column(pipeline, data, as_of)
-        label = f"{name} ({origin})"
-        columns[label] = column
+    for number, (origin, key, data) in enumerate(entries):
+        judged = _route_columns(pipeline, data, as_of)
         with headlines[number % len(headlines)].container(border=True):
-            st.markdown(f"**{plain(label)}**")
-            st.markdown(column.pop("_headline"))
+            for name, column in judged:
+                label = f"{name} ({origin})"
+                while label in columns:  # the same exam in two added candidates
+                    label = f"{label[:-1]}, again)"
+                columns[label] = column
+                st.markdown(f"**{plain(label)}**  \n{column.pop('_headline')}")
             if origin == "added":
-                st.button("Remove", key=f"route_rm_{data.get('exam')}", on_click=_remove_route, args=(str(data.get("exam")),))
-    st.dataframe(pd.DataFrame(columns).astype(str), width="stretch")
+                st.button("Remove", key=f"route_rm_{key}", on_click=_remove_route, args=(key,))
+    # A static table: its cells wrap, so three or four exams side by side fit the column (and a phone)
+    # instead of hiding behind a sideways scroll.
+    st.table(pd.DataFrame(columns).astype(str))
     if len(entries) == 1:
         st.caption("Only one route so far.")
-    targets = {json.dumps(d.get("target"), sort_keys=True, default=str) for _, d in entries}
+    targets = {json.dumps(d.get("target"), sort_keys=True, default=str) for _, _, d in entries}
     if len(targets) > 1:
         st.caption("Note: the routes have different targets, so their answers are not about the same goal.")
 
 
-def _route_column(pipeline: Pipeline, data: dict[str, Any], as_of: date) -> tuple[str, dict[str, Any]]:
-    exam_id = str(data.get("exam"))
+def _exam_name(pipeline: Pipeline, exam_id: str) -> str:
     exam = pipeline.registry.exams.get(exam_id)
-    name = exam.name if exam else exam_id
+    return exam.name if exam else exam_id
+
+
+def _route_columns(pipeline: Pipeline, data: dict[str, Any], as_of: date) -> list[tuple[str, dict[str, Any]]]:
+    """(exam name, its column) for each exam of the route: one for a one-exam profile, one per exam of a
+    candidate (its verdicts judged with the whole candidate, like the cards; exams still to sit say so)."""
+    candidate = is_candidate_form(data)
+    names = list(data.get("exams") or {}) if candidate else [str(data.get("exam"))]
     try:
-        verdict = pipeline.evaluate(data, as_of)
+        if not candidate:
+            return [(_exam_name(pipeline, names[0]), _verdict_column(pipeline.evaluate(data, as_of), data, as_of))]
+        result = evaluate_candidate(data, as_of, pipeline)
     except ProfileError as exc:
-        return name, {"_headline": ":red[profile error]", "decision": "—",
-                      "problem": "; ".join(str(e) for e in exc.errors)}
+        return [(_exam_name(pipeline, e), {"_headline": ":red[profile error]", "decision": "—",
+                                           "problem": "; ".join(str(x) for x in exc.errors)}) for e in names]
     except RetakeError as exc:
-        return name, {"_headline": ":red[internal fault]", "decision": "—", "problem": str(exc)}
-    elig = verdict.eligibility
+        return [(_exam_name(pipeline, e), {"_headline": ":red[internal fault]", "decision": "—",
+                                           "problem": str(exc)}) for e in names]
+    found = []
+    for exam_id in result.candidate.exams:
+        verdict = result.verdicts.get(exam_id)
+        column = (_verdict_column(verdict, data, as_of) if verdict is not None
+                  else _to_sit_column(result, exam_id, data))
+        found.append((_exam_name(pipeline, exam_id), column))
+    return found
+
+
+def _target(data: dict[str, Any]) -> str:
     target = data.get("target") or {}
-    return name, {
+    return f"{target.get('specialty', 'not known')} · {target.get('country', 'not known')} · {target.get('setting', 'any')}"
+
+
+def _verdict_column(verdict: Verdict, data: dict[str, Any], as_of: date) -> dict[str, Any]:
+    elig = verdict.eligibility
+    return {
         "_headline": _answer(verdict),
         "decision": DECISION_TEXT[verdict.decision],
         "flowchart end": f"{OUTCOME_NODE[verdict.outcome]}: {OUTCOME_TEXT[verdict.outcome]}" if verdict.outcome else "—",
@@ -218,11 +258,27 @@ def _route_column(pipeline: Pipeline, data: dict[str, Any], as_of: date) -> tupl
         f"{verdict.score:g}" + (f" ({verdict.band.label})" if verdict.band else ""),
         "passed": "yes" if elig.passed else "not yet",
         "attempts used / left": f"{elig.attempts_used} / " + ("no limit" if elig.attempts_left is None else str(elig.attempts_left)),
-        "earliest retake": elig.earliest_date.isoformat() if elig.earliest_date else "none",
-        "next deadline": f"{elig.deadline.isoformat()} ({(elig.deadline - as_of).days} days)" if elig.deadline else "none",
+        "earliest retake": (elig.earliest_date.isoformat() if elig.earliest_date else "not known") if elig.can_retake
+        else "none: a retake is not possible",
+        "next deadline": f"{elig.deadline.isoformat()} ({(elig.deadline - as_of).days} days)" if elig.deadline
+        else "none recorded",
         "red flags": len(verdict.red_flags),
-        "target": f"{target.get('specialty', '?')} · {target.get('country', '?')} · {target.get('setting', 'any')}",
+        "target": _target(data),
     }
+
+
+def _to_sit_column(result: Any, exam_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An exam the candidate still has to sit: no verdict; its limits from the candidate's timeline."""
+    ahead, passed = verdict_view.to_sit_limits(result.timeline, exam_id)
+    headline = "**still to sit**: no sittings yet, so no retake verdict"
+    if passed is not None:
+        headline += f". A limit passed on {passed.date.isoformat()}: {plain(passed.text)}"
+    return {"_headline": headline,
+            "decision": "still to sit" + (f"; a limit passed on {passed.date.isoformat()}" if passed else ""),
+            "flowchart end": "—", "score (band)": "—", "passed": "not yet", "attempts used / left": "0 / —",
+            "earliest retake": "—",
+            "next deadline": f"{ahead.date.isoformat()} ({ahead.days_left} days)" if ahead else "none recorded",
+            "red flags": "—", "target": _target(data)}
 
 
 # --- batch ----------------------------------------------------------------------------------------

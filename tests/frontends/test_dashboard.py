@@ -75,6 +75,11 @@ def facts(at: AppTest) -> list[str]:
             if m.value.startswith("**") and "\n###" in m.value][:4]
 
 
+def route_table(at: AppTest) -> Any:
+    """The compare view's table (a static st.table: its cells wrap)."""
+    return at.get("table")[0].value
+
+
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
@@ -370,13 +375,13 @@ def test_compare_routes_side_by_side():
     rerun(at)
     at.file_uploader(key="route_files").upload("ielts.json", json.dumps(IELTS).encode(), "application/json")
     rerun(at)
-    table = tables(at)[0]
+    table = route_table(at)
     assert list(table.columns) == ["USMLE Step 2 CK (this form)", "IELTS Academic (added)"]
     assert table.loc["decision"].tolist() == ["A retake is not allowed", "No valid pass: a retake is required"]
     assert any("different targets" in c.value for c in at.caption)
     at.button(key="route_rm_ielts-academic").click()
     rerun(at)
-    assert list(tables(at)[0].columns) == ["USMLE Step 2 CK (this form)"]
+    assert list(route_table(at).columns) == ["USMLE Step 2 CK (this form)"]
 
 
 # --- what if ------------------------------------------------------------------------------------
@@ -604,3 +609,34 @@ def test_download_report_with_one_exam_is_the_one_exam_report(monkeypatch):
     assert "Timeline across your exams" not in html
     saved = yaml.safe_load(downloads["usmle-step2ck.yaml"])
     assert html == report.render(report.any_report_for(saved, AS_OF, default_pipeline()), ".html").decode()
+
+
+def test_compare_routes_with_a_candidate_open_gives_a_column_per_exam_as_its_card_says():
+    """A candidate's exams are judged together: the compare view's columns say what the cards say (the form's
+    Step 2 CK judged alone would read 'a retake is required'; with four failed Step 1s it is not allowed)."""
+    at = start(tab="Compare routes")
+    upload_profile(at, yaml.safe_load((CANDIDATES / "us-usmle.yaml").read_text()), "us.yaml")
+    table = route_table(at)
+    assert list(table.columns) == ["USMLE Step 1 (this form)", "USMLE Step 2 CK (this form)",
+                                   "USMLE Step 3 (this form)"]
+    assert table.loc["decision"].tolist() == ["A retake is not allowed", "A retake is not allowed",
+                                           "still to sit; a limit passed on 2024-02-20"]
+    cards = _cards(at)
+    for exam, decision_text in zip(["USMLE Step 1", "USMLE Step 2 CK"], table.loc["decision"]):
+        assert any(card.startswith(f"**{exam}**") and decision_text in card for card in cards), (exam, cards)
+    # Step 3 has no sittings, but the Step 1 limit closed it: its card says so, as the column does.
+    assert [w.value for w in at.warning if "A limit passed on 2024" in w.value] == [
+        "A limit passed on 2024\\-02\\-20\\: USMLE Step 3 is closed to you from this day\\: 4 attempts at USMLE "
+        "Step 1 without a pass reached the limit of 4, which ends eligibility for every USMLE Step\\."]
+    # Added, then the form changed: the added candidate stays as its own route beside this form's.
+    at.button(key="route_add").click()
+    rerun(at)
+    at.multiselect(key="other_exams").unselect("usmle-step3")
+    rerun(at)
+    columns = list(route_table(at).columns)
+    assert columns[:2] == ["USMLE Step 1 (this form)", "USMLE Step 2 CK (this form)"]
+    assert columns[2:] == ["USMLE Step 1 (added)", "USMLE Step 2 CK (added)", "USMLE Step 3 (added)"]
+    key = "usmle-step1+usmle-step2ck+usmle-step3"
+    at.button(key=f"route_rm_{key}").click()
+    rerun(at)
+    assert len(route_table(at).columns) == 2
