@@ -195,7 +195,9 @@ class VerdictAssembler:
                 notes=list(eligibility.notes),
             ),
             band=band_out(assessment.band),
-            predicted_band=band_out(assessment.predicted_band) if profile.plan.predicted_score is not None else None,
+            # No predicted band for a retake that cannot happen (rule framework.prediction-not-used says so).
+            predicted_band=band_out(assessment.predicted_band)
+            if profile.plan.predicted_score is not None and eligibility.can_retake else None,
             score=assessment.score,
             red_flags=list(red_flags.values()),
             reasons=reasons,

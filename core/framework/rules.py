@@ -596,9 +596,22 @@ ALTERNATIVES = [
     ),
 ]
 
+# A prediction for a retake that cannot happen: said once, and no predicted band is shown for it
+# (core.assembly), so nothing in the verdict reads as a plan to retake.
+PLAN_NOT_USED = [
+    Rule(
+        id="framework.prediction-not-used",
+        title="The predicted score is not used: no retake is possible",
+        when={"eligibility": fact("eligibility", can_retake=False), "plan": fact("plan", has_prediction=True)},
+        text="You gave a predicted retake score of {plan.predicted_score:g}, but a retake of {case.exam_name} is "
+             "not possible, so the prediction is not used and no predicted band is shown.",
+        source=S7, priority=95,
+    ),
+]
+
 FRAMEWORK_RULES: tuple[Rule, ...] = tuple(
     QUESTION_B + QUESTION_D + QUESTION_F + QUESTION_H + ENDS + DECISIONS + RED_FLAGS + REALITY
-    + COSTS + ALTERNATIVES
+    + COSTS + ALTERNATIVES + PLAN_NOT_USED
 )
 
 # Reasons whose tone is not that of what they conclude (see core.assembly.reason_tone).

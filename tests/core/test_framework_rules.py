@@ -175,3 +175,18 @@ def test_every_framework_rule_is_sound_data():
     for rule in FRAMEWORK_RULES:
         assert rule.problems() == [], rule.id
         assert rule.source.title.startswith("Retake decision framework")
+
+
+def test_a_prediction_for_a_retake_that_cannot_happen_is_said_unused_and_gets_no_band():
+    from datetime import date
+
+    from core.pipeline import evaluate
+
+    base = {"exam": "usmle-step2ck", "target": {"country": "US", "specialty": "internal-medicine"},
+            "plan": {"predicted_score": 236}}
+    passed = evaluate({**base, "attempts": [{"date": "2025-09-14", "score": 221}]}, date(2026, 6, 1))
+    assert passed.decision == "not_allowed" and passed.predicted_band is None
+    assert "framework.prediction-not-used" in [r.rule for r in passed.reasons]
+    failed = evaluate({**base, "attempts": [{"date": "2025-09-14", "score": 210}]}, date(2026, 6, 1))
+    assert failed.eligibility.can_retake and failed.predicted_band is not None
+    assert "framework.prediction-not-used" not in [r.rule for r in failed.reasons]

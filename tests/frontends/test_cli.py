@@ -157,7 +157,12 @@ def test_decide_quick_options_fill_the_plan(runner):
                   "--months-to-application", "9", "--setting", "community", "--programs-accept-retakes", "no",
                   "--as-of", AS_OF, "--json")
     assert result.exit_code == 0, result.output
-    assert _json(result)["predicted_band"] is not None
+    verdict = _json(result)
+    # A passed Step cannot be retaken, so the prediction is read, said to be unused, and given no band.
+    assert verdict["predicted_band"] is None
+    unused = next(r for r in verdict["reasons"] if r["rule"] == "framework.prediction-not-used")
+    assert "predicted retake score of 236" in unused["text"]
+    assert verdict["target"]["setting"] == "community"
 
 
 def test_decide_example_option(runner):
