@@ -85,6 +85,10 @@ PART1_RULES = (
     ),
 )
 
+# How NAC sessions run, said by both spacing rules.
+NAC_SESSIONS = ("Sessions run twice a year, typically in May and September (March and September before 2023); "
+                "the exact days vary, so check the MCC's NAC scheduling page.")
+
 NAC_RULES = (
     Rule(
         id="mccqe.nac-attempt-limit-reached",
@@ -119,9 +123,7 @@ NAC_RULES = (
         when={"nac": fact("mccqe.nac", skip_session=True, missed=False)},
         text="The NAC cannot be taken in consecutive sessions, after a fail as after a pass: your latest "
              "sitting was on {mccqe_nac.latest}, so the {mccqe_nac.skipped} session is skipped and the earliest "
-             "retake is the {mccqe_nac.next_session} session (from {mccqe_nac.earliest}). Sessions run twice a "
-             "year, typically in May and September (March and September before 2023); the exact days vary, so "
-             "check the MCC's NAC scheduling page.",
+             "retake is the {mccqe_nac.next_session} session (from {mccqe_nac.earliest}). " + NAC_SESSIONS,
         source=policy.NAC_ELIGIBILITY, priority=Priority.POLICY_DETAIL,
     ),
     Rule(
@@ -133,9 +135,7 @@ NAC_RULES = (
         text="The NAC cannot be taken in consecutive sessions, after a fail as after a pass: after your sitting "
              "of {mccqe_nac.latest} the {mccqe_nac.skipped} session was closed to you. The {mccqe_nac.first_open} "
              "session was the first open to you and is over, so the earliest retake is the "
-             "{mccqe_nac.next_session} session (from {mccqe_nac.earliest}). Sessions run twice a year, typically "
-             "in May and September (March and September before 2023); the exact days vary, so check the MCC's "
-             "NAC scheduling page.",
+             "{mccqe_nac.next_session} session (from {mccqe_nac.earliest}). " + NAC_SESSIONS,
         source=policy.NAC_ELIGIBILITY, priority=Priority.POLICY_DETAIL,
     ),
     Rule(

@@ -319,14 +319,14 @@ CONTEXT_RULES = tuple(_ratio_rule(r) for r in uk_context.RATIOS) + (
 )
 
 # Rules across exams (issue 11): facts from `across.py`, present only when the profile lists the other exam.
+ENGLISH_ON_PLAB1 = ("Your {plab_english_on_plab1.test} result of {plab_english_on_plab1.test_date} was under two "
+                    "years old on your PLAB 1 test date ({plab_english_on_plab1.plab1_date}), so it ")
 ACROSS_RULES = (
     Rule(
         id="plab.english-valid-on-plab1-date",
         title="Your English result was valid on the PLAB 1 test date",
         when={"english": fact("plab.english-on-plab1", valid=True, lapsed=False)},
-        text="Your {plab_english_on_plab1.test} result of {plab_english_on_plab1.test_date} was under two years old "
-             "on your PLAB 1 test date ({plab_english_on_plab1.plab1_date}), so it counts as English evidence for "
-             "that sitting. It must be valid again on the day registration is approved: its last valid day is "
+        text=ENGLISH_ON_PLAB1 + "counts as English evidence for that sitting. It must be valid again on the day registration is approved: its last valid day is "
              "{plab_english_on_plab1.last_valid}.",
         source=policy.ENGLISH, priority=Priority.DEADLINES + 2, effective_note="long-standing",
     ),
@@ -337,9 +337,7 @@ ACROSS_RULES = (
         id="plab.english-valid-on-plab1-date-lapsed-since",
         title="Your English result counted on the PLAB 1 test date but has lapsed since",
         when={"english": fact("plab.english-on-plab1", valid=True, lapsed=True)},
-        text="Your {plab_english_on_plab1.test} result of {plab_english_on_plab1.test_date} was under two years old "
-             "on your PLAB 1 test date ({plab_english_on_plab1.plab1_date}), so it counted as English evidence for "
-             "that sitting. Its last valid day was {plab_english_on_plab1.last_valid}: it has lapsed since, and the "
+        text=ENGLISH_ON_PLAB1 + "counted as English evidence for that sitting. Its last valid day was {plab_english_on_plab1.last_valid}: it has lapsed since, and the "
              "day registration is approved needs a result that is valid then.",
         source=policy.ENGLISH, priority=Priority.DEADLINES + 2, effective_note="long-standing",
     ),
