@@ -270,3 +270,46 @@ def test_any_profile_gives_a_verdict_or_a_field_error(decide, exam, start, gaps,
         return
     assert verdict.decision in ("retake", "do_not_retake", "not_allowed", "retake_required")
     assert verdict.reasons
+
+
+# --- The English sittings: judged once, read on any day --------------------------------------------
+
+_BANDS = st.sampled_from([6.5, 7.0, 7.5, 8.0])
+
+
+@st.composite
+def _ielts_history(draw: Any) -> tuple[list[dict[str, Any]], date]:
+    day = date(2021, 1, 1) + timedelta(days=draw(st.integers(0, 400)))
+    sittings = []
+    for _ in range(draw(st.integers(1, 4))):
+        skills = {s: draw(_BANDS) for s in ("listening", "reading", "writing", "speaking")}
+        sittings.append({"date": day.isoformat(), "parts": skills})
+        day += timedelta(days=draw(st.integers(1, 500)))
+    asked = date.fromisoformat(sittings[0]["date"]) + timedelta(days=draw(st.integers(0, 2000)))
+    return sittings, asked
+
+
+@SETTINGS
+@given(_ielts_history())
+def test_the_english_standing_on_a_day_is_that_of_the_sittings_taken_by_then(history):
+    # One judgement of every sitting, cut at a day, reads exactly as judging only the sittings taken by
+    # that day: what lets the PLAB plugin judge the English sittings once per candidate.
+    from core.profile import parse_profile
+    from plugins.plab import english
+    from plugins.plab.across import _spec
+
+    sittings, day = history
+    spec = _spec("ielts-academic")
+    target = {"country": "GB", "specialty": "internal-medicine"}
+    whole = english.judge_sittings(spec, parse_profile({"exam": spec.id, "attempts": sittings, "target": target}))
+    taken = [s for s in sittings if date.fromisoformat(s["date"]) <= day]
+    cut = english.standing_on(whole.up_to(day), day)
+    if not taken:
+        assert cut is None
+        return
+    alone = parse_profile({"exam": spec.id, "attempts": taken, "target": target})
+    assert cut == english.standing_on(english.judge_sittings(spec, alone), day)
+    assessed = english.assess(spec, alone, day)
+    assert assessed.eligibility.passed is (cut.counted is not None)
+    if cut.counted is not None:
+        assert assessed.eligibility.deadlines[0].date == english.last_valid_day(cut.counted.date) >= day
