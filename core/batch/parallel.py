@@ -22,6 +22,7 @@ from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from datetime import date
 from itertools import islice
 from typing import Any, Iterable, Iterator
@@ -50,6 +51,8 @@ def default_jobs() -> int:
 def _init_worker() -> None:
     global _worker_pipeline
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it cleans up)
+    if hasattr(signal, "pthread_sigmask"):  # born with SIGINT blocked (_plain_main); ignored from now on
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # A worker never writes to stdout (the records go back to the parent): a plugin's print()
     # must not land in the middle of the output, so stdout is the worker's stderr.
     try:
@@ -87,12 +90,26 @@ def _died(items: list[Item], exc: BaseException) -> list[Result]:
 def _plain_main() -> Iterator[None]:
     """While workers are started: a bare `__main__`, so a spawned worker does not re-run the
     parent's main script (spawn does, and a host's unguarded script, such as Streamlit's AppTest
-    one, would fail in every worker). Workers need nothing from it: they import core by name."""
+    one, would fail in every worker). Workers need nothing from it: they import core by name.
+
+    SIGINT is blocked meanwhile on this thread, and a worker inherits the mask: Ctrl-C in a terminal
+    goes to the whole process group, and a worker still starting (before `_init_worker` ignores
+    SIGINT) died printing a KeyboardInterrupt traceback, ~15 lines per worker (seen with --jobs 2
+    in the first seconds). The parent still gets the signal (another thread takes it, or it waits
+    the few milliseconds until this block ends). multiprocessing's resource tracker does the same
+    for its own process (bpo-33613) and unblocks SIGINT when it first starts, so it starts first.
+    """
     saved = sys.modules.get("__main__")
     sys.modules["__main__"] = types.ModuleType("__main__")
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        resource_tracker.ensure_running()
+        previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
         if saved is not None:
             sys.modules["__main__"] = saved
 
@@ -150,9 +167,29 @@ def judge_rows_parallel(rows: Iterable[Row], as_of: date, pipeline: Any = None, 
     finally:
         for _, future in pending:
             future.cancel()
+        if pending:  # stopped early (Ctrl-C, SIGTERM, a write error): nobody reads the rows in flight
+            _end_workers(executor)
         executor.shutdown(wait=True, cancel_futures=True)
         if state.get("isolator") is not None:
+            if pending:
+                _end_workers(state["isolator"])
             state["isolator"].shutdown(wait=True, cancel_futures=True)
+
+
+def _end_workers(executor: ProcessPoolExecutor) -> None:
+    """End the workers instead of waiting for them: `shutdown(wait=True)` lets a worker finish
+    starting and judge the chunks already handed over, 4-7 s after a Ctrl-C on a loaded machine.
+    `terminate_workers` is Python 3.14's; before it, the pool's process table (private, so looked
+    up with care: missing, it is the wait as before)."""
+    terminate = getattr(executor, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def _judge_here(items: list[Item], as_of: date, pipeline: Any, csv_names: bool) -> list[Result]:

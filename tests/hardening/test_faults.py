@@ -495,3 +495,29 @@ def test_held_stops_do_nothing_off_the_main_thread(recorded_hangups: list[str]):
     worker.start()
     worker.join()
     assert seen and seen[0] is signal.getsignal(signal.SIGHUP)
+
+
+def test_ctrl_c_to_the_process_group_with_workers_stops_quietly_and_soon(tmp_path: Path):
+    # A terminal's Ctrl-C reaches every process of the group, the workers too. A worker still starting
+    # printed a KeyboardInterrupt traceback (~15 lines each); once started, the parent waited for the
+    # workers to judge the chunks already handed over (4-7 s on a loaded machine).
+    import signal
+    import subprocess
+
+    source = _signal_input(tmp_path)
+    command = _batch_command(source, tmp_path / "out.csv")
+    command[command.index("--jobs") + 1] = "2"
+    creations = _Creations(tmp_path)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        assert creations.wait_for(".part", time.monotonic() + 120)
+    finally:
+        creations.close()
+    time.sleep(0.5)  # the workers are starting
+    os.killpg(proc.pid, signal.SIGINT)
+    signalled = time.monotonic()
+    stderr = proc.communicate(timeout=120)[1].decode(errors="replace")
+    assert proc.returncode == 130
+    assert time.monotonic() - signalled < 3.0
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr[-2000:]
+    assert _after_a_signal(tmp_path, source.read_bytes(), None) == []
