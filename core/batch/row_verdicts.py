@@ -70,13 +70,20 @@ def _failed(record: dict[str, Any], exc: Exception, csv_names: bool) -> tuple[di
     return record, "internal"
 
 
+def attempts_left_shown(eligibility: Any) -> int | None:
+    """The `attempts_left` a record shows: none beside a retake that is not possible (a passed Step
+    with 3 left reads as a contradiction, as on the command line), except 0, which is the reason."""
+    left = eligibility.attempts_left
+    return left if eligibility.can_retake or left == 0 else None
+
+
 def _filled(record: dict[str, Any], verdict: Any) -> dict[str, Any]:
     eligibility = verdict.eligibility
     record.update(
         exam=verdict.exam, decision=verdict.decision, outcome=verdict.outcome,
         can_retake=eligibility.can_retake,
         earliest_date=eligibility.earliest_date.isoformat() if eligibility.earliest_date else None,
-        attempts_used=eligibility.attempts_used, attempts_left=eligibility.attempts_left,
+        attempts_used=eligibility.attempts_used, attempts_left=attempts_left_shown(eligibility),
         band=verdict.band.id if verdict.band else None,
         red_flags=[flag.id for flag in verdict.red_flags],
     )

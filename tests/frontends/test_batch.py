@@ -159,10 +159,25 @@ def test_judged_records_are_flat_and_complete():
     assert record == {
         "row": 1, "exam": "usmle-step2ck", "decision": verdict.decision, "outcome": verdict.outcome,
         "can_retake": verdict.eligibility.can_retake, "earliest_date": None,
-        "attempts_used": 1, "attempts_left": verdict.eligibility.attempts_left,
+        "attempts_used": 1, "attempts_left": None,  # a passed Step: no "3 left" beside not_allowed
         "band": verdict.band.id, "red_flags": [f.id for f in verdict.red_flags], "error": None,
     }
+    assert verdict.decision == "not_allowed" and verdict.eligibility.attempts_left == 3
     assert (stats.judged, stats.input_errors, stats.internal_errors) == (1, 0, 0)
+
+
+def test_attempts_left_is_shown_only_beside_a_possible_retake_or_as_the_exhausted_zero():
+    from core.batch.row_verdicts import attempts_left_shown
+    from core.verdict import EligibilityOut
+
+    def shown(can_retake: bool, left: int | None) -> int | None:
+        return attempts_left_shown(EligibilityOut(can_retake=can_retake, earliest_date=None, deadline=None,
+                                                  attempts_used=1, attempts_left=left,
+                                                  passed=not can_retake))
+
+    assert shown(True, 2) == 2 and shown(True, None) is None
+    assert shown(False, 3) is None  # passed and final
+    assert shown(False, 0) == 0     # the limit reached: the reason no retake is possible
 
 
 def test_errors_name_the_csv_column_or_the_profile_field():
