@@ -17,7 +17,7 @@ from core.errors import FieldError
 from core.exams import ExamSpec
 from core.profile import Profile
 from core.plugins import Registry
-from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
+from core.verdict import OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from frontends import charts, form, verdict_view
 from frontends.session import plain
 
@@ -253,10 +253,10 @@ def headline(verdict: Verdict, registry: Registry, rules: Any = ()) -> None:
     colour = charts.DECISION_COLOURS[verdict.decision]
     exam = registry.exams.get(verdict.exam)
     with st.container(border=True, key="headline"):
-        st.markdown(f"## :{colour}[{DECISION_TEXT[verdict.decision]}]")
-        sentence = verdict_view.headline(verdict)
-        if sentence != DECISION_TEXT[verdict.decision]:
-            st.markdown(f"**{plain(sentence)}**")
+        label, detail = verdict_view.decision_and_detail(verdict)  # the label is not said twice
+        st.markdown(f"## :{colour}[{label}]")
+        if detail:
+            st.markdown(f"**{plain(detail)}**")
         if verdict.outcome is not None:
             st.markdown(f"#### :{colour}-background[Flowchart end {OUTCOME_NODE[verdict.outcome]}] "
                         f"{plain(OUTCOME_TEXT[verdict.outcome])}",
@@ -423,10 +423,10 @@ def exam_cards(result: Any, registry: Registry, shown: str) -> None:
                 continue
             colour = charts.DECISION_COLOURS[verdict.decision]
             here = " · detailed below" if exam_id == shown else ""
-            st.markdown(f"**{plain(name)}** · :{colour}[**{DECISION_TEXT[verdict.decision]}**]{here}")
-            sentence = verdict_view.headline(verdict)
-            if sentence != DECISION_TEXT[verdict.decision]:
-                st.caption(plain(sentence))
+            label, detail = verdict_view.decision_and_detail(verdict)
+            st.markdown(f"**{plain(name)}** · :{colour}[**{label}**]{here}")
+            if detail:
+                st.caption(plain(detail))
             elig = verdict.eligibility
             facts = [f"attempts used {elig.attempts_used}"]
             if elig.can_retake:

@@ -69,6 +69,25 @@ def headline(verdict: Verdict) -> str:
     return DECISION_TEXT[verdict.decision]
 
 
+def decision_and_detail(verdict: Verdict) -> tuple[str, str]:
+    """(the decision's label, the headline's own words), so every summary line carries its decision label.
+
+    A rule may write the headline with the label in front ("A retake is not allowed: you passed PLAB 1 ...")
+    or without it ("Your IELTS Academic pass of ... no longer counts ..."); the label is not said twice."""
+    label = DECISION_TEXT[verdict.decision]
+    sentence = headline(verdict).strip()
+    if sentence.rstrip(".") == label:
+        return label, ""
+    if sentence.startswith(label + ":"):
+        rest = sentence[len(label) + 1:].strip()
+        sentence = rest[:1].upper() + rest[1:]
+    return label, sentence
+
+
+TO_SIT_LABEL = "Still to sit"
+TO_SIT_DETAIL = "No sittings yet, so no retake verdict; its dates are in the timeline."
+
+
 def outcome_line(verdict: Verdict) -> str:
     if verdict.outcome is None:
         return ""

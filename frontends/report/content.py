@@ -61,6 +61,9 @@ class Report:
     guidance: str
     picture_note: str = ""
     target: str = ""
+    decision: str = ""        # the verdict's decision id (a style hook for its label)
+    decision_label: str = ""  # its words, from core (DECISION_TEXT)
+    detail: str = ""          # the headline's own words, without the label in front
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,6 +126,7 @@ def build_report(verdict: Verdict, profile: Profile, pipeline: Any, with_picture
     images, note = _pictures(verdict, profile, pipeline) if with_pictures else ([], "")
     target = profile.target
     specialty = pipeline.registry.specialties(target.country).get(target.specialty)
+    label, detail = verdict_view.decision_and_detail(verdict)
     return Report(
         title=f"Retake Verdict: {name}",
         exam=name,
@@ -145,6 +149,9 @@ def build_report(verdict: Verdict, profile: Profile, pipeline: Any, with_picture
         rules_version=verdict.rules_version,
         guidance=verdict_view.guidance(exam.authority if exam else None),
         target=f"{specialty.name if specialty else target.specialty} · {target.country} · {target.setting}",
+        decision=verdict.decision,
+        decision_label=label,
+        detail=detail,
     )
 
 
@@ -170,12 +177,23 @@ class TimelineLine:
 
 
 @dataclass
+class SummaryLine:
+    """One exam's line in the candidate report's opening: its name, decision label and headline words."""
+
+    exam: str
+    decision: str  # the decision id, or "to_sit" for an exam with no sittings
+    label: str
+    detail: str
+
+
+@dataclass
 class CandidateReport:
     """A multi-exam candidate's report: one section per exam judged (the one-exam report's content)
-    and the timeline across every exam, with its picture when the renderer is installed."""
+    and the timeline across every exam, with its picture when the renderer is installed. The glossary
+    is the candidate's, given once at the end (the sections' terms, in the glossary's order)."""
 
     title: str
-    headlines: list[tuple[str, str]]  # (exam name, headline), in the profile's order
+    summary: list[SummaryLine]  # every exam, in the profile's order
     sections: list[Report]
     to_sit: list[str]
     timeline: list[TimelineLine]
@@ -185,6 +203,7 @@ class CandidateReport:
     guidance: str
     target: str = ""
     picture_note: str = ""
+    glossary: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _timeline_picture(result: Any, names: dict[str, str]) -> tuple[Image | None, str]:
@@ -209,19 +228,36 @@ def build_candidate_report(result: Any, pipeline: Any, with_pictures: bool = Tru
         spec = registry.exams.get(exam_id)
         return spec.name if spec else exam_id
 
-    sections = [build_report(verdict, result.candidate.profile(exam_id), pipeline, with_pictures=with_pictures)
-                for exam_id, verdict in result.verdicts.items()]
-    names = {exam_id: name(exam_id) for exam_id in list(result.verdicts) + list(result.to_sit)}
+    sections = {exam_id: build_report(verdict, result.candidate.profile(exam_id), pipeline,
+                                      with_pictures=with_pictures)
+                for exam_id, verdict in result.verdicts.items()}
+    order = list(result.candidate.exams)
+    names = {exam_id: name(exam_id) for exam_id in order + list(result.verdicts) + list(result.to_sit)}
     names |= {e.exam: name(e.exam) for e in result.timeline}
+    summary = []
+    for exam_id in order:
+        section = sections.get(exam_id)
+        if section is not None:
+            summary.append(SummaryLine(section.exam, section.decision, section.decision_label, section.detail))
+            continue
+        _, passed = verdict_view.to_sit_limits(result.timeline, exam_id)
+        detail = verdict_view.TO_SIT_DETAIL
+        if passed is not None:  # e.g. USMLE Step 3, closed once another Step reached its attempt limit
+            detail += f" A limit passed on {passed.date.isoformat()}: {passed.text}"
+        summary.append(SummaryLine(names[exam_id], "to_sit", verdict_view.TO_SIT_LABEL, detail))
+    terms = {term for s in sections.values() for term, _ in s.glossary}
+    if any(e.kind == "deadline" for e in result.timeline):
+        terms.add("Deadline")
     timeline = [TimelineLine(e.date, verdict_view.days(e.date, result.as_of), names[e.exam], e.text, e.source or "")
                 for e in result.timeline]
     picture, note = _timeline_picture(result, names) if with_pictures else (None, "")
-    target = sections[0].target if sections else ""
+    target = next(iter(sections.values())).target if sections else ""
     return CandidateReport(
-        title="Retake Verdict: " + ", ".join(names[e] for e in list(result.verdicts) + list(result.to_sit)),
-        headlines=[(s.exam, s.headline) for s in sections],
-        sections=sections,
+        title="Retake Verdict: " + ", ".join(names[e] for e in order),
+        summary=summary,
+        sections=[sections[e] for e in order if e in sections],
         to_sit=[names[e] for e in result.to_sit],
+        glossary=[(term, words) for term, words in verdict_view.GLOSSARY.items() if term in terms],
         timeline=timeline,
         timeline_picture=picture,
         picture_note=note,

@@ -109,7 +109,10 @@ def _start(report: Report | CandidateReport) -> _Page:
 
 
 def _summary(pdf: FPDF, report: Report, size: float = 18) -> None:
-    _text(pdf, report.headline, size, "B", height=size / 2)
+    _text(pdf, report.decision_label, size, "B", height=size / 2)
+    if report.detail:
+        detail = 12 if size >= 18 else 11  # the headline's words, under the label and above the outcome
+        _text(pdf, report.detail, detail, "B", height=detail * 0.55)
     if report.outcome:
         _text(pdf, report.outcome, 12, "", height=6.5)
     if report.decided_by:
@@ -133,8 +136,22 @@ def _png_height(pdf: FPDF, png: bytes) -> float:
     return pdf.epw * height / width
 
 
-def _picture(pdf: FPDF, question: str, png: bytes, caption: str, height: float) -> None:
-    if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
+def _text_height(pdf: FPDF, text: str, size: float, height: float, style: str = "") -> float:
+    """How tall `_text` would draw `text` (fpdf2's dry run: nothing is drawn)."""
+    pdf.set_font("helvetica", style, size)
+    lines = pdf.multi_cell(pdf.epw, height, latin1(text), dry_run=True, output="LINES")
+    return len(lines) * height
+
+
+def _picture_height(pdf: FPDF, question: str, png: bytes, caption: str) -> float:
+    """The height `_picture` takes: its question, the image and its caption."""
+    return (_text_height(pdf, question, 10.5, 6, "B") + _png_height(pdf, png)
+            + (_text_height(pdf, caption, 8.5, 4.25) if caption else 0) + 2)
+
+
+def _picture(pdf: FPDF, question: str, png: bytes, caption: str) -> None:
+    """A picture with its question above and its caption below, all on one page."""
+    if pdf.will_page_break(_picture_height(pdf, question, png, caption)):
         pdf.add_page()
     _text(pdf, question, 10.5, "B", height=6)
     with io.BytesIO(png) as data:
@@ -157,14 +174,21 @@ def render_pdf(report: Report | CandidateReport) -> bytes:
 
 def _render_candidate(report: CandidateReport) -> bytes:
     pdf = _start(report)
-    for exam, headline in report.headlines:
-        _text(pdf, f"{exam}: {headline}", 12, "B", height=6.5)
-    for exam in report.to_sit:
-        _text(pdf, f"{exam}: still to sit (no sittings yet, so no retake verdict; its dates are in the timeline)",
-              10.5, height=6)
+    for line in report.summary:  # every exam: its decision label, then the headline's own words
+        _text(pdf, f"{line.exam}: {line.label}", 12, "B", height=6.5)
+        if line.detail:
+            _text(pdf, line.detail, 10.5, height=5.5, indent=3)
+        pdf.ln(1)
     _guidance(pdf, report)
 
-    _heading(pdf, "Timeline across your exams")
+    # The picture right under its heading, the two kept on one page; the table of every date follows.
+    pic = report.timeline_picture
+    _heading(pdf, "Timeline across your exams",
+             keep=_picture_height(pdf, pic.question, pic.png, pic.caption) if pic is not None else 25)
+    if pic is not None:
+        _picture(pdf, pic.question, pic.png, pic.caption)
+    if report.picture_note:
+        _text(pdf, report.picture_note, 9, colour=GREY)
     for line in report.timeline:
         what = line.what if line.what.startswith(line.exam) else f"{line.exam}: {line.what}"
         _rows(pdf, [(line.when, what)], first=62)
@@ -172,23 +196,27 @@ def _render_candidate(report: CandidateReport) -> bytes:
             _link(pdf, "Source: ", line.source)
     if not report.timeline:
         _text(pdf, "No dated events are known.", 10)
-    if report.timeline_picture is not None:
-        pic = report.timeline_picture
-        _picture(pdf, pic.question, pic.png, pic.caption, _png_height(pdf, pic.png))
-    if report.picture_note:
-        _text(pdf, report.picture_note, 9, colour=GREY)
 
     for section in report.sections:
         pdf.add_page()
         _text(pdf, section.exam, 15, "B", height=8)
         _summary(pdf, section, size=13)
-        _verdict_sections(pdf, section)
+        _verdict_sections(pdf, section, with_glossary=False)
+    _glossary(pdf, report.glossary)  # once, for every exam
     _closing(pdf, report)
     return bytes(pdf.output())
 
 
-def _verdict_sections(pdf: FPDF, report: Report) -> None:
-    """Eligibility to the glossary: the blocks the one-exam report and each exam of a candidate share."""
+def _glossary(pdf: FPDF, terms: list[tuple[str, str]]) -> None:
+    _heading(pdf, "Words used here")
+    for term, words in terms:
+        _text(pdf, term, 9.5, "B", height=5)
+        _text(pdf, words, 9, height=4.6, indent=2)
+
+
+def _verdict_sections(pdf: FPDF, report: Report, with_glossary: bool = True) -> None:
+    """Eligibility to the glossary: the blocks the one-exam report and each exam of a candidate share
+    (a candidate's report gives the glossary once, at its end)."""
     _heading(pdf, "Eligibility")
     _rows(pdf, report.eligibility)
     for note in report.notes:
@@ -218,11 +246,12 @@ def _verdict_sections(pdf: FPDF, report: Report) -> None:
             _text(pdf, report.outcome, 10, "B", height=5.5)
 
     if report.pictures or report.picture_note:
-        heights = [_png_height(pdf, p.png) for p in report.pictures]
-        # The heading keeps its first picture (and that picture's question) on its page.
-        _heading(pdf, "Pictures", keep=(heights[0] + 12) if heights else 10)
-        for picture, height in zip(report.pictures, heights):
-            _picture(pdf, picture.question, picture.png, picture.caption, height)
+        first = report.pictures[0] if report.pictures else None
+        # The heading keeps its first picture (with its question and caption) on its page.
+        _heading(pdf, "Pictures", keep=_picture_height(pdf, first.question, first.png, first.caption) if first
+                 else 10)
+        for picture in report.pictures:
+            _picture(pdf, picture.question, picture.png, picture.caption)
         if report.picture_note:
             _text(pdf, report.picture_note, 9, colour=GREY)
 
@@ -238,10 +267,8 @@ def _verdict_sections(pdf: FPDF, report: Report) -> None:
               colour=GREY, height=4.5)
         pdf.ln(2)
 
-    _heading(pdf, "Words used here")
-    for term, words in report.glossary:
-        _text(pdf, term, 9.5, "B", height=5)
-        _text(pdf, words, 9, height=4.6, indent=2)
+    if with_glossary:
+        _glossary(pdf, report.glossary)
 
 
 def _closing(pdf: FPDF, report: Report | CandidateReport) -> None:

@@ -171,7 +171,7 @@ def _candidate_report_problems(page) -> list[str]:
     text = " ".join(text.split())
     problems = [] if name.startswith("retake-report-candidate-") else [f"report file name {name}"]
     problems += [f"report: no {want!r}" for want in
-                 ("Timeline across your exams", "IELTS Academic", "PLAB 1", "PLAB 2: still to sit") if want not in text]
+                 ("Timeline across your exams", "IELTS Academic", "PLAB 1", "PLAB 2: Still to sit") if want not in text]
     return problems
 
 
@@ -270,3 +270,45 @@ def test_a_busy_port_is_a_usage_error_naming_the_port():
                                 text=True, timeout=60, env={**os.environ, "RETAKE_DEBUG": ""})
     assert result.returncode == 2, result.stderr
     assert f"port {port}" in result.stderr and "--port" in result.stderr
+
+
+# --- the HTML report, printed by the browser ---------------------------------------------------------
+
+
+def test_the_candidate_html_report_prints_its_timeline_heading_with_the_picture(tmp_path):
+    """Chromium's print of the candidate's HTML report (what a person gets from 'Print' on the downloaded
+    file): the timeline's heading and its picture on one page, wherever the opening lines end."""
+    sync_api = _sync_api()
+    import yaml
+    from pypdf import PdfReader
+
+    from core import default_pipeline
+    from frontends import report
+    from dataclasses import replace
+
+    from days import AS_OF
+
+    def padded(lines: int) -> report.CandidateReport:  # as test_report.padded: moves the heading down page 1
+        extra = [report.content.SummaryLine(f"Exam {n}", "to_sit", "Still to sit", "Padding.") for n in range(lines)]
+        return replace(content, summary=content.summary + extra)
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "examples/candidates/us-usmle.yaml").read_text())
+    content = report.any_report_for(data, AS_OF, default_pipeline())
+    for section in content.sections:  # only the timeline's picture, so an image on the page can only be it
+        section.pictures = []
+    problems = []
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page()
+            for lines in range(0, 40, 3):
+                page.set_content(report.render_html(padded(lines)))
+                path = tmp_path / "printed.pdf"
+                path.write_bytes(page.pdf(format="A4"))
+                pages = PdfReader(path).pages
+                where = next(p for p in pages if "Timeline across your exams" in (p.extract_text() or ""))
+                if len(where.images) != 1:
+                    problems.append(f"{lines} lines of padding: the heading's page holds {len(where.images)} pictures")
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)

@@ -39,7 +39,10 @@ def test_pdf_holds_the_headline_and_every_reasons_source(name, pipeline, tmp_pat
     content = report.report_for_profile(examples.load(name), AS_OF, pipeline, with_pictures=False)
     text = _pdf_text(report.render_pdf(content), tmp_path)
     squashed = _squash(text)
-    assert _squash(report.pdf.latin1(content.headline)) in squashed
+    first_page = _squash(text.split("page 1/")[0])
+    # The decision's label, then the headline's own words (the label not said twice), on the first page.
+    assert _squash(content.decision_label) in first_page and _squash(report.pdf.latin1(content.detail)) in first_page
+    assert not content.detail.startswith(content.decision_label)
     assert content.reasons, "every example fires rules"
     for reason in content.reasons:
         assert _squash(reason.source) in squashed, reason.rule
@@ -52,7 +55,7 @@ def test_html_report_says_the_same_and_escapes_text(pipeline):
     content.reasons[0].text = "<script>alert(1)</script>"
     html = report.render_html(content)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert content.headline in html
+    assert f'<p class="decision decision-{content.decision}">{content.decision_label}</p>' in html
     for reason in content.reasons:
         assert reason.source in html
     assert "guidance" in html and content.rules_version in html and "2026-11-25" in html
@@ -137,8 +140,8 @@ def test_candidate_pdf_has_every_exams_headline_and_the_timeline(pipeline, tmp_p
     assert [s.exam for s in content.sections] == [pipeline.registry.exams[e].name for e in result.verdicts]
     squashed = _squash(_pdf_text(report.render_pdf(content), tmp_path))
     for section in content.sections:
-        assert _squash(report.pdf.latin1(section.headline)) in squashed
-    assert "PLAB2:stilltosit" in squashed
+        assert _squash(report.pdf.latin1(section.detail)) in squashed
+    assert "PLAB2:Stilltosit" in squashed
     assert result.timeline
     for event in result.timeline:
         assert _squash(report.pdf.latin1(event.text)) in squashed, event.text
@@ -156,3 +159,76 @@ def test_retake_report_on_a_candidate_writes_both_formats(tmp_path):
                                      "--no-pictures"])
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 1000
+
+
+CANDIDATES = Path(__file__).parents[2] / "examples/candidates"
+CANDIDATE_FILES = sorted(p.name for p in CANDIDATES.glob("*.yaml"))
+
+
+def _candidate(name: str, pipeline, with_pictures: bool = False) -> report.CandidateReport:
+    content = report.any_report_for(yaml.safe_load((CANDIDATES / name).read_text()), AS_OF, pipeline,
+                                    with_pictures=with_pictures)
+    assert isinstance(content, report.CandidateReport)
+    return content
+
+
+@pytest.mark.parametrize("name", CANDIDATE_FILES)
+def test_every_exams_summary_line_carries_its_decision_label(name, pipeline, tmp_path):
+    """The opening lines: each exam's decision label, whether its headline came from a plugin rule without
+    it (IELTS: 'Your IELTS Academic pass ... no longer counts') or with it ('A retake is not allowed: ...')."""
+    from core.candidate_verdict import evaluate_candidate
+    from core.verdict import DECISION_TEXT
+
+    data = yaml.safe_load((CANDIDATES / name).read_text())
+    result = evaluate_candidate(data, AS_OF, pipeline)
+    content = _candidate(name, pipeline)
+    registry = pipeline.registry
+    expected = [(registry.exams[e].name, DECISION_TEXT[result.verdicts[e].decision] if e in result.verdicts
+                 else "Still to sit") for e in data["exams"]]
+    assert [(line.exam, line.label) for line in content.summary] == expected
+    first_page = _squash(_pdf_text(report.render_pdf(content), tmp_path).split("page 1/")[0])
+    html = report.render_html(content)
+    for line in content.summary:
+        assert _squash(report.pdf.latin1(f"{line.exam}: {line.label}")) in first_page, line
+        assert line.detail and not line.detail.startswith(line.label), line
+        assert f'<strong>{line.exam}: <span class="decision-{line.decision}">{line.label}</span></strong>' in html
+
+
+@pytest.mark.parametrize("name", CANDIDATE_FILES)
+def test_a_candidate_report_gives_the_glossary_once_at_its_end(name, pipeline, tmp_path):
+    content = _candidate(name, pipeline)
+    wanted = {term for section in content.sections for term, _ in section.glossary}
+    assert wanted <= {term for term, _ in content.glossary}
+    html = report.render_html(content)
+    assert html.count("Words used here") == 1
+    assert html.index("Words used here") > html.rindex('<section class="exam">')
+    pages = [page.extract_text() or "" for page in PdfReader(_write(tmp_path, report.render_pdf(content))).pages]
+    where = [n for n, text in enumerate(pages) if "Words used here" in text]
+    assert len(where) == 1 and "".join(pages).count("Words used here") == 1
+    last_section = max(n for n, text in enumerate(pages) if content.sections[-1].exam in text)
+    assert where[0] >= last_section
+
+
+def _write(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return path
+
+
+def padded(content: report.CandidateReport, lines: int) -> report.CandidateReport:
+    """The same report with `lines` more opening lines: moves the timeline's heading down the first page,
+    so some padding puts it near the page's foot (where a picture drawn after it would go to page 2)."""
+    from dataclasses import replace
+
+    extra = [report.content.SummaryLine(f"Exam {n}", "to_sit", "Still to sit", "Padding.") for n in range(lines)]
+    return replace(content, summary=content.summary + extra)
+
+
+def test_the_timeline_heading_and_its_picture_share_a_page_in_the_pdf(pipeline, tmp_path):
+    content = _candidate("us-usmle.yaml", pipeline, with_pictures=True)
+    assert content.timeline_picture is not None
+    for lines in range(0, 40):
+        reader = PdfReader(_write(tmp_path, report.render_pdf(padded(content, lines))))
+        page = next(p for p in reader.pages if "Timeline across your exams" in (p.extract_text() or ""))
+        # The sections start on pages of their own: the only picture this page can hold is the timeline's.
+        assert len(page.images) == 1, f"{lines} lines of padding: the heading's page holds {len(page.images)} pictures"
