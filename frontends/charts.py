@@ -553,7 +553,10 @@ def timeline_chart(events: Sequence[Any], as_of: date, names: dict[str, str] | N
         labelLimit=0, labelOverlap=False, labelPadding=6, labelExpr="split(datum.value, ' · ')", labelLineHeight=13))
     # Padding keeps a mark on the first or last day whole; ticks every 6 months, thinned by Vega if crowded.
     x_scale = alt.Scale(padding=14)
-    x_axis = alt.Axis(format="%Y-%m", labelOverlap="greedy", title=None, tickCount={"interval": "month", "step": 6})
+    # labelFlush: a first or last label within 30 px of the plot's edge ends at it, never half outside (the report's PNG cut
+    # "2027-01" to "2027-0").
+    x_axis = alt.Axis(format="%Y-%m", labelOverlap="greedy", labelFlush=30, title=None,
+                      tickCount={"interval": "month", "step": 6})
     legend = _legend(None)
     layers: list[Any] = []
     if len(windows):

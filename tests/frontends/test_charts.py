@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 import subprocess
 from datetime import date
 
@@ -168,3 +169,45 @@ def test_a_validity_end_already_past_is_drawn_and_marked_as_past():
     assert list(points["kind"]) == ["a sitting", "result stopped counting (past)", "result stops counting"]
     spec = json.dumps(charts.timeline_chart(events, as_of).to_dict())
     assert "result stopped counting (past)" in spec
+
+
+def _axis_labels_past_the_right_edge(chart: Any) -> list[tuple[str, int, int]]:
+    """Axis labels Vega places (at least partly) right of the drawing's edge, where the PNG cuts them.
+
+    Read from vl-convert's scenegraph (what is drawn, in pixels); a label's width is estimated at 0.6 em a
+    character, its anchor from its alignment."""
+    import vl_convert
+
+    drawn = vl_convert.vegalite_to_scenegraph(chart.to_json())
+    found: list[tuple[str, int, int]] = []
+
+    def walk(mark: dict, left: float) -> None:
+        for item in mark.get("items", []):
+            x = left + item.get("x", 0)
+            if mark.get("marktype") == "group":
+                for inner in item.get("items", []):
+                    walk(inner, x)
+            elif mark.get("role") == "axis-label" and isinstance(item.get("text"), str):
+                width = 0.6 * item.get("fontSize", 10) * len(item["text"])
+                right = {"center": x + width / 2, "right": x}.get(item.get("align"), x + width)
+                if right > drawn["width"] + 1:
+                    found.append((item["text"], round(right), drawn["width"]))
+
+    walk(drawn["scenegraph"], drawn["origin"][0])
+    return found
+
+
+@pytest.mark.parametrize("name", ["uk-plab", "us-usmle", "ca-mcc"])
+def test_no_timeline_axis_label_is_cut_at_the_right_edge(name):
+    """The report draws the timeline at 640 px (the US candidate's last label, '2027-01', was cut to
+    '2027-0'); a phone gives it about 340."""
+    import yaml
+    from pathlib import Path
+
+    from core.candidate_verdict import evaluate_candidate
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / f"examples/candidates/{name}.yaml").read_text())
+    result = evaluate_candidate(data, AS_OF)
+    for width in (640, 340):
+        chart = charts.timeline_chart(result.timeline, AS_OF).properties(width=width)
+        assert not _axis_labels_past_the_right_edge(chart), width
