@@ -10,6 +10,8 @@ browser) through Playwright, and writes, at 1400x900 ("desktop") and 390x844 ("p
 - candidate.png / phone-candidate.png: the UK candidate file (examples/candidates/uk-plab.yaml: IELTS,
   PLAB 1, PLAB 2 still to sit): one verdict card per exam and the other exams in the form;
 - timeline.png / phone-timeline.png: the same candidate's timeline picture (Pictures page);
+- routes-candidate.png / phone-routes-candidate.png: the US candidate (examples/candidates/us-usmle.yaml) on the
+  Routes page: a column per exam, judged together as on the cards (Step 3 closed by the Step 1 limit);
 - report-page-1.png: the first page of the PDF report (`retake report`), rendered by pdftoppm;
 - candidate-report-page-1/2.png: the first pages of the UK candidate's PDF report (a section per exam, the timeline).
 """
@@ -32,6 +34,7 @@ from frontends.devserver import (
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 CANDIDATE = Path(__file__).resolve().parents[1] / "examples" / "candidates" / "uk-plab.yaml"
+US_CANDIDATE = CANDIDATE.with_name("us-usmle.yaml")
 REPORT_AS_OF = date(2026, 11, 25)
 # A first-attempt 221 aiming at university pediatrics, with practice exams pointing to 241.
 WHAT_IF_PROFILE = {
@@ -80,24 +83,38 @@ def _report_page(written: list[Path]) -> None:
     written += sorted(OUT.glob("report-page-*.png")) + sorted(OUT.glob("candidate-report-page-*.png"))
 
 
-def _candidate(page, prefix: str, written: list[Path]) -> None:
-    """Open the UK candidate from a file, as a person would (on the phone the sidebar is opened and closed)."""
-    phone = bool(prefix)
+def _open_file(page, path: Path, phone: bool, headline_says: str) -> None:
+    """Open a profile file from the sidebar, as a person would (on the phone the sidebar is opened and closed)."""
     if phone:
         page.locator('[data-testid="stExpandSidebarButton"]').first.click()
         page.wait_for_timeout(700)
-    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(CANDIDATE))
-    page.wait_for_function("() => (document.querySelector('.st-key-headline')?.innerText || '').includes('IELTS')")
+    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(path))
+    page.wait_for_function(
+        "(text) => (document.querySelector('.st-key-headline')?.innerText || '').includes(text)", arg=headline_says)
     wait_idle(page)
     if phone:
         page.locator('[data-testid="stSidebarCollapseButton"] button').first.click(force=True)
         page.wait_for_timeout(700)
+
+
+def _candidate(page, prefix: str, written: list[Path]) -> None:
+    """The UK candidate opened from a file: its cards, then its timeline."""
+    phone = bool(prefix)
+    _open_file(page, CANDIDATE, phone, "IELTS")
     _to_top(page, ".st-key-exam_card_ielts-academic" if not phone else ".st-key-exam_card_plab1")
     _shot(page, f"{prefix}candidate.png", written)
     show_tab(page, "Pictures")
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
     _to_top(page, ".st-key-tab_person")
     _shot(page, f"{prefix}timeline.png", written)
+
+
+def _routes(page, prefix: str, written: list[Path]) -> None:
+    """The US candidate on the Routes page: a column per exam, as its cards say."""
+    _open_file(page, US_CANDIDATE, bool(prefix), "Step 1")
+    show_tab(page, "Compare routes")
+    _to_top(page, '[data-testid="stTable"]')
+    _shot(page, f"{prefix}routes-candidate.png", written)
 
 
 def main() -> int:
@@ -155,6 +172,11 @@ def main() -> int:
                     page.goto(url)
                     wait_for_verdict(page)
                     _candidate(page, prefix, written)
+                    page.close()
+                    page = browser.new_page(viewport=viewport, device_scale_factor=1)
+                    page.goto(url)
+                    wait_for_verdict(page)
+                    _routes(page, prefix, written)
                     page.close()
         finally:
             browser.close()
