@@ -458,9 +458,14 @@ def pictures(verdict: Verdict, profile: Profile, exam: ExamSpec, specialties: Se
     parts = parts_picture(exam, profile, verdict)
     if parts is not None:
         if parts.drawable:
+            caption = "The red tick on each bar is the minimum it must reach in one sitting."
+            # Every bar green beside 'no valid pass': the result lapsed (an English result over two years
+            # old), and the picture says so instead of seeming to contradict the verdict.
+            lapsed = [d for d in verdict.eligibility.deadlines if d.days_left < 0]
+            if lapsed and not verdict.eligibility.passed and not verdict.failing_parts:
+                caption += f" Every part met it, but the result no longer counts: {lapsed[-1].text}"
             found.append(Picture("parts", f"Does each part of your {exam.name} meet the GMC minimum?",
-                                 parts_chart(parts), "The red tick on each bar is the minimum it must reach in "
-                                 "one sitting."))
+                                 parts_chart(parts), caption))
         return found
     score = score_picture(exam, profile, verdict)
     if score.drawable:
@@ -548,9 +553,12 @@ def timeline_chart(events: Sequence[Any], as_of: date, names: dict[str, str] | N
     palette = {w: c for w, c, _ in TIMELINE_KINDS.values()} | {window_words: WINDOW_COLOUR, today_words: "#212121"}
     colour = alt.Scale(domain=domain, range=[palette[d] for d in domain])
     shapes = {w: s for w, _, s in TIMELINE_KINDS.values()}
-    # Two lines a label (the date over "exam: what"), so on a phone the labels leave the plot its width.
+    # Three lines a label (the date, the exam, what), so on a phone the labels leave the plot and the legend
+    # under it their width (with two, "IELTS Academic: result stopped counting (past)" pushed the legend
+    # off a 390 px screen).
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(
-        labelLimit=0, labelOverlap=False, labelPadding=6, labelExpr="split(datum.value, ' · ')", labelLineHeight=13))
+        labelLimit=0, labelOverlap=False, labelPadding=6, labelLineHeight=13,
+        labelExpr="split(replace(datum.value, ': ', ' · '), ' · ')"))
     # Padding keeps a mark on the first or last day whole; ticks every 6 months, thinned by Vega if crowded.
     x_scale = alt.Scale(padding=14)
     # labelFlush: a first or last label within 30 px of the plot's edge ends at it, never half outside (the report's PNG cut
@@ -576,4 +584,4 @@ def timeline_chart(events: Sequence[Any], as_of: date, names: dict[str, str] | N
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=[shapes[k] for k in kinds]), legend=None),
         tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "exam:N", "kind:N", alt.Tooltip("days:Q", title="days left"),
                  "text:N", "rule:N"]))
-    return fit_width(alt.layer(*layers).properties(height={"step": 36}))
+    return fit_width(alt.layer(*layers).properties(height={"step": 44}))

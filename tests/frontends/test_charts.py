@@ -152,7 +152,7 @@ def test_the_timeline_gives_every_event_its_own_row_and_draws_windows_and_today(
     assert len(points) == sum(1 for e in result.timeline if e.kind != "window_opens")
     assert list(windows["end"]) == ["2027-03-09"]  # the PLAB 2 window, opened by the PLAB 1 date
     spec = json.dumps(charts.timeline_chart(result.timeline, AS_OF).to_dict())
-    assert f"today ({AS_OF.isoformat()})" in spec and '"fit-x"' in spec and "split(datum.value" in spec
+    assert f"today ({AS_OF.isoformat()})" in spec and '"fit-x"' in spec and "split(replace(datum.value" in spec
 
 
 def test_a_validity_end_already_past_is_drawn_and_marked_as_past():
@@ -171,8 +171,8 @@ def test_a_validity_end_already_past_is_drawn_and_marked_as_past():
     assert "result stopped counting (past)" in spec
 
 
-def _axis_labels_past_the_right_edge(chart: Any) -> list[tuple[str, int, int]]:
-    """Axis labels Vega places (at least partly) right of the drawing's edge, where the PNG cuts them.
+def _labels_past_the_right_edge(chart: Any) -> list[tuple[str, int, int]]:
+    """Axis and legend labels Vega places (at least partly) right of the drawing's edge, where they are cut.
 
     Read from vl-convert's scenegraph (what is drawn, in pixels); a label's width is estimated at 0.6 em a
     character, its anchor from its alignment."""
@@ -187,7 +187,7 @@ def _axis_labels_past_the_right_edge(chart: Any) -> list[tuple[str, int, int]]:
             if mark.get("marktype") == "group":
                 for inner in item.get("items", []):
                     walk(inner, x)
-            elif mark.get("role") == "axis-label" and isinstance(item.get("text"), str):
+            elif mark.get("role") in ("axis-label", "legend-label") and isinstance(item.get("text"), str):
                 width = 0.6 * item.get("fontSize", 10) * len(item["text"])
                 right = {"center": x + width / 2, "right": x}.get(item.get("align"), x + width)
                 if right > drawn["width"] + 1:
@@ -198,9 +198,10 @@ def _axis_labels_past_the_right_edge(chart: Any) -> list[tuple[str, int, int]]:
 
 
 @pytest.mark.parametrize("name", ["uk-plab", "us-usmle", "ca-mcc"])
-def test_no_timeline_axis_label_is_cut_at_the_right_edge(name):
+def test_no_timeline_label_is_cut_at_the_right_edge(name):
     """The report draws the timeline at 640 px (the US candidate's last label, '2027-01', was cut to
-    '2027-0'); a phone gives it about 340."""
+    '2027-0'); a 390 px phone gives it 358 (the UK candidate's legend ran off it once a past validity end's
+    row label, on two lines, left the plot 110 px)."""
     import yaml
     from pathlib import Path
 
@@ -208,6 +209,29 @@ def test_no_timeline_axis_label_is_cut_at_the_right_edge(name):
 
     data = yaml.safe_load((Path(__file__).resolve().parents[2] / f"examples/candidates/{name}.yaml").read_text())
     result = evaluate_candidate(data, AS_OF)
-    for width in (640, 340):
+    for width in (640, 358):
         chart = charts.timeline_chart(result.timeline, AS_OF).properties(width=width)
-        assert not _axis_labels_past_the_right_edge(chart), width
+        assert not _labels_past_the_right_edge(chart), width
+
+
+def test_a_lapsed_english_result_says_so_under_its_all_green_parts():
+    """The UK candidate's IELTS met every minimum in 2024 but no longer counts: the picture's caption says
+    why beside the verdict's 'no valid pass' (it read like a pass); a sitting that missed a minimum does not."""
+    import yaml
+    from pathlib import Path
+
+    from core import examples
+    from core.candidate_verdict import evaluate_candidate
+
+    pipeline = default_pipeline()
+    data = yaml.safe_load((Path(__file__).resolve().parents[2] / "examples/candidates/uk-plab.yaml").read_text())
+    result = evaluate_candidate(data, AS_OF, pipeline)
+    verdict, profile = result.verdicts["ielts-academic"], result.candidate.profile("ielts-academic")
+    exam = pipeline.registry.exam("ielts-academic")
+    parts = next(p for p in charts.pictures(verdict, profile, exam, []) if p.key == "parts")
+    assert verdict.decision == "retake_required" and not verdict.failing_parts
+    assert "the result no longer counts: Last day your IELTS Academic result of 2024-11-02" in parts.caption
+    short = parse_profile(examples.load("ielts-academic-writing-short"))
+    judged = pipeline.evaluate(short, AS_OF)
+    caption = next(p for p in charts.pictures(judged, short, exam, []) if p.key == "parts").caption
+    assert "no longer counts" not in caption
