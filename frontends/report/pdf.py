@@ -86,6 +86,17 @@ def _link(pdf: FPDF, label: str, url: str, size: float = 8.5) -> None:
     pdf.ln(size * 0.5)
 
 
+def _event(pdf: FPDF, when: str, what: str, source: str) -> None:
+    """One timeline row with its source line, never split over two pages."""
+    pdf.set_font("helvetica", "", 10)
+    lines = len(pdf.multi_cell(pdf.epw - 62, 5.5, latin1(what), dry_run=True, output="LINES"))
+    if pdf.will_page_break(lines * 5.5 + (4.25 if source else 0)):
+        pdf.add_page()
+    _rows(pdf, [(when, what)], first=62)
+    if source:
+        _link(pdf, "Source: ", source)
+
+
 def _rows(pdf: FPDF, rows: list[tuple[str, str]], first: float = 45) -> None:
     for label, value in rows:
         pdf.set_font("helvetica", "B", 10)
@@ -190,10 +201,8 @@ def _render_candidate(report: CandidateReport) -> bytes:
     if report.picture_note:
         _text(pdf, report.picture_note, 9, colour=GREY)
     for line in report.timeline:
-        what = line.what if line.what.startswith(line.exam) else f"{line.exam}: {line.what}"
-        _rows(pdf, [(line.when, what)], first=62)
-        if line.source:
-            _link(pdf, "Source: ", line.source)
+        _event(pdf, line.when, line.what if line.what.startswith(line.exam) else f"{line.exam}: {line.what}",
+               line.source)
     if not report.timeline:
         _text(pdf, "No dated events are known.", 10)
 
@@ -224,9 +233,7 @@ def _verdict_sections(pdf: FPDF, report: Report, with_glossary: bool = True) -> 
 
     _heading(pdf, "Timeline")
     for event in report.timeline:
-        _rows(pdf, [(event.when, event.what)], first=62)
-        if event.source:
-            _link(pdf, "Source: ", event.source)
+        _event(pdf, event.when, event.what, event.source)
 
     _heading(pdf, "What to do")
     for number, action in enumerate(report.actions, 1):

@@ -224,11 +224,17 @@ def padded(content: report.CandidateReport, lines: int) -> report.CandidateRepor
     return replace(content, summary=content.summary + extra)
 
 
-def test_the_timeline_heading_and_its_picture_share_a_page_in_the_pdf(pipeline, tmp_path):
-    content = _candidate("us-usmle.yaml", pipeline, with_pictures=True)
+@pytest.mark.parametrize("name", ["uk-plab.yaml", "us-usmle.yaml"])
+def test_the_timeline_heading_and_its_picture_share_a_page_in_the_pdf(name, pipeline, tmp_path):
+    content = _candidate(name, pipeline, with_pictures=True)
     assert content.timeline_picture is not None
     for lines in range(0, 40):
         reader = PdfReader(_write(tmp_path, report.render_pdf(padded(content, lines))))
         page = next(p for p in reader.pages if "Timeline across your exams" in (p.extract_text() or ""))
         # The sections start on pages of their own: the only picture this page can hold is the timeline's.
         assert len(page.images) == 1, f"{lines} lines of padding: the heading's page holds {len(page.images)} pictures"
+        # Every row of the timeline, with its source, whole on one page (a row's second line once went to page 2).
+        pages = [_squash(p.extract_text() or "") for p in reader.pages]
+        for line in content.timeline:
+            row = _squash(report.pdf.latin1(line.what)) + ("Source:" + _squash(line.source) if line.source else "")
+            assert any(row in text for text in pages), (lines, line.what)
