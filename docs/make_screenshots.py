@@ -47,9 +47,17 @@ WHAT_IF_PROFILE = {
 }
 
 
+# Every chart on the page has drawn (a Vega canvas or SVG with a height): under load 400 ms was not enough and
+# phone-pictures-mccqe1-new-scale.png showed the score chart's heading straight over its caption.
+_CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(chart => {
+    const drawn = chart.querySelector('canvas, svg');
+    return drawn && drawn.getBoundingClientRect().height > 0; })"""
+
+
 def _shot(page, name: str, written: list[Path], full: bool = False) -> None:
     path = OUT / name
     page.mouse.move(1, 1)  # no hover toolbar over a chart's corner
+    page.wait_for_function(_CHARTS_DRAWN, timeout=60_000)
     page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=full)
     written.append(path)
@@ -58,6 +66,14 @@ def _shot(page, name: str, written: list[Path], full: bool = False) -> None:
 def _to_top(page, selector: str) -> None:
     page.locator(selector).first.evaluate("el => el.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(500)
+
+
+def _pdf_pages(pdf: Path, stem: str) -> None:
+    """Pages 1 and 2 as STEM-1.png and STEM-2.png (pdftoppm alone pads the number for a PDF of 10 or more
+    pages: the 10-page candidate report came out as -01 and -02)."""
+    for number in (1, 2):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(number), "-l", str(number), "-singlefile",
+                        str(pdf), str(OUT / f"{stem}-{number}")], check=True)
 
 
 def _report_page(written: list[Path]) -> None:
@@ -71,15 +87,13 @@ def _report_page(written: list[Path]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "report.pdf"
         pdf.write_bytes(report.render_pdf(content))
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(OUT / "report-page")],
-                       check=True)
+        _pdf_pages(pdf, "report-page")
         # The UK candidate's report (issue 11): every exam's headline and the timeline on its first pages.
         import yaml
 
         candidate = report.any_report_for(yaml.safe_load(CANDIDATE.read_text()), REPORT_AS_OF, default_pipeline())
         pdf.write_bytes(report.render_pdf(candidate))
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf),
-                        str(OUT / "candidate-report-page")], check=True)
+        _pdf_pages(pdf, "candidate-report-page")
     written += sorted(OUT.glob("report-page-*.png")) + sorted(OUT.glob("candidate-report-page-*.png"))
 
 
