@@ -17,6 +17,7 @@ from core.errors import FieldError
 from core.exams import ExamSpec
 from core.profile import Profile
 from core.plugins import Registry
+from core.timeline import to_sit_limits
 from core.verdict import OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from frontends import charts, form, verdict_view
 from frontends.session import plain
@@ -416,7 +417,7 @@ def exam_cards(result: Any, registry: Registry, shown: str) -> None:
                 st.markdown(f"**{plain(name)}** · still to sit")
                 st.caption("No sittings yet: no retake verdict. Its windows and deadlines are in the timeline "
                            "(Pictures).")
-                _, passed = verdict_view.to_sit_limits(result.timeline, exam_id)
+                _, passed = to_sit_limits(result.timeline, exam_id)
                 if passed is not None:  # e.g. Step 3 closed by another Step's attempt limit
                     st.warning(plain(f"A limit passed on {passed.date.isoformat()}: {passed.text}"),
                                icon=":material/event_busy:")

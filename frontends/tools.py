@@ -20,9 +20,10 @@ from core.errors import FieldError, ProfileError, RetakeError
 from core.loading import parse_text
 from core.profile import Profile, parse_profile
 from core.pipeline import Pipeline
+from core.timeline import to_sit_limits
 from core.verdict import DECISION_TEXT, OUTCOME_NODE, OUTCOME_TEXT, Verdict
 from core.whatif import apply_fields, smallest_changes
-from frontends import charts, form, verdict_view
+from frontends import charts, form
 from frontends.panels import EVIDENCE_LABELS, STANCE_LABELS, show_errors
 from frontends.session import plain
 
@@ -269,7 +270,7 @@ def _verdict_column(verdict: Verdict, data: dict[str, Any], as_of: date) -> dict
 
 def _to_sit_column(result: Any, exam_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """An exam the candidate still has to sit: no verdict; its limits from the candidate's timeline."""
-    ahead, passed = verdict_view.to_sit_limits(result.timeline, exam_id)
+    ahead, passed = to_sit_limits(result.timeline, exam_id)
     headline = "**still to sit**: no sittings yet, so no retake verdict"
     if passed is not None:
         headline += f". A limit passed on {passed.date.isoformat()}: {plain(passed.text)}"

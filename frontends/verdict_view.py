@@ -168,16 +168,3 @@ def glossary_for(verdict: Verdict | None) -> list[tuple[str, str]]:
     if verdict.score is not None:
         wanted.add("Pass mark")
     return [(term, words) for term, words in GLOSSARY.items() if term in wanted]
-
-
-LIMIT_KINDS = ("deadline", "validity_end")
-
-
-def to_sit_limits(timeline: Iterable[Any], exam_id: str) -> tuple[Any, Any]:
-    """(the next limit ahead, the latest limit already passed) among a still-to-sit exam's timeline events:
-    an exam with no sittings has no verdict, so a passed limit (USMLE Step 3 closed once another Step is
-    exhausted, a PLAB 2 window over) is the one thing that says it can no longer simply be sat."""
-    limits = [e for e in timeline if e.exam == exam_id and e.kind in LIMIT_KINDS]
-    ahead = next((e for e in limits if e.days_left >= 0), None)
-    passed = next((e for e in reversed(limits) if e.days_left < 0), None)
-    return ahead, passed

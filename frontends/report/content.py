@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Mapping, Sequence
 
 from core.profile import Profile, parse_profile
+from core.timeline import to_sit_limits
 from core.verdict import Verdict
 from frontends import charts, verdict_view
 
@@ -240,7 +241,7 @@ def build_candidate_report(result: Any, pipeline: Any, with_pictures: bool = Tru
         if section is not None:
             summary.append(SummaryLine(section.exam, section.decision, section.decision_label, section.detail))
             continue
-        _, passed = verdict_view.to_sit_limits(result.timeline, exam_id)
+        _, passed = to_sit_limits(result.timeline, exam_id)
         detail = verdict_view.TO_SIT_DETAIL
         if passed is not None:  # e.g. USMLE Step 3, closed once another Step reached its attempt limit
             detail += f" A limit passed on {passed.date.isoformat()}: {passed.text}"
