@@ -169,7 +169,9 @@ def score_picture(exam: ExamSpec, profile: Profile, verdict: Verdict) -> ScorePi
     picture = ScorePicture(
         exam=exam.name, unit=scale.unit if scale else "points",
         scale=(scale.low, scale.high) if scale else None, pass_mark=pass_mark, score=verdict.score,
-        predicted=profile.plan.predicted_score if verdict.score is not None else None,
+        # A predicted retake score only where a retake can happen (the verdict leaves it unused otherwise).
+        predicted=profile.plan.predicted_score if verdict.score is not None and verdict.eligibility.can_retake
+        else None,
     )
     for band in exam.bands_on(day):
         low, high = band.low, band.high

@@ -235,3 +235,21 @@ def test_a_lapsed_english_result_says_so_under_its_all_green_parts():
     judged = pipeline.evaluate(short, AS_OF)
     caption = next(p for p in charts.pictures(judged, short, exam, []) if p.key == "parts").caption
     assert "no longer counts" not in caption
+
+
+def test_no_predicted_score_is_drawn_beside_a_retake_that_is_not_allowed():
+    """mccqe1-new-scale: passed, so no retake; its plan's predicted 480 was still drawn as a green line."""
+    from core import examples
+
+    pipeline = default_pipeline()
+    profile = parse_profile(examples.load("mccqe1-new-scale"))
+    verdict = pipeline.evaluate(profile, AS_OF)
+    assert verdict.decision == "not_allowed" and profile.plan.predicted_score is not None
+    picture = charts.score_picture(pipeline.registry.exam(profile.exam), profile, verdict)
+    assert picture.predicted is None
+    allowed = parse_profile({**examples.load("usmle-step2ck-low-pass"), "exam": "usmle-step2ck",
+                             "attempts": [{"date": "2025-09-14", "score": 205}],
+                             "plan": {"predicted_score": 236, "evidence": "practice-exams"}})
+    judged = pipeline.evaluate(allowed, AS_OF)
+    assert judged.eligibility.can_retake
+    assert charts.score_picture(pipeline.registry.exam("usmle-step2ck"), allowed, judged).predicted == 236
