@@ -69,7 +69,9 @@ def test_score_picture_places_score_bands_and_pass_mark(pipeline):
     profile, verdict = _verdict(pipeline)
     picture = charts.score_picture(pipeline.registry.exam("usmle-step2ck"), profile, verdict)
     assert picture.pass_mark == 218.0  # in force on 2025-09-14
-    assert (picture.score, picture.predicted) == (221.0, 241.0)
+    # A passed Step cannot be retaken: its plan's predicted 241 is not drawn (no retake to predict).
+    assert not verdict.eligibility.can_retake
+    assert (picture.score, picture.predicted) == (221.0, None)
     assert [b["label"] for b in picture.bands if b["current"]] == ["220-235"]
     spec = charts.score_chart(picture).to_dict()
     assert spec["layer"]
