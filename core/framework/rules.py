@@ -598,6 +598,23 @@ ALTERNATIVES = [
 
 # A prediction for a retake that cannot happen: said once, and no predicted band is shown for it
 # (core.assembly), so nothing in the verdict reads as a plan to retake.
+# Not passed and no attempt left: the exam cannot be passed any more, so the one thing to plan is
+# a route that does not need it (the flowchart's E, "adjust your specialty or country targets").
+NO_ATTEMPT_LEFT = [
+    Rule(
+        id="framework.no-attempt-left.other-routes",
+        title="No attempt left: plan a route that does not need this exam",
+        when={"eligibility": fact("eligibility", one_of("blocked_by", ("attempts-exhausted", "ineligible-all-steps")),
+                                        passed=False, can_retake=False)},
+        then=[action("other-routes", "Plan around {case.exam_name}: it can no longer be passed, so look at targets "
+                                     "or countries whose route does not need it, and ask its authority in writing "
+                                     "before you rely on any exception.")],
+        text="With no attempt left at {case.exam_name} and no pass, a retake is not a choice to weigh; what is left "
+             "is choosing targets whose route does not need this exam.",
+        source=S7, priority=95,
+    ),
+]
+
 PLAN_NOT_USED = [
     Rule(
         id="framework.prediction-not-used",
@@ -611,7 +628,7 @@ PLAN_NOT_USED = [
 
 FRAMEWORK_RULES: tuple[Rule, ...] = tuple(
     QUESTION_B + QUESTION_D + QUESTION_F + QUESTION_H + ENDS + DECISIONS + RED_FLAGS + REALITY
-    + COSTS + ALTERNATIVES + PLAN_NOT_USED
+    + COSTS + ALTERNATIVES + NO_ATTEMPT_LEFT + PLAN_NOT_USED
 )
 
 # Reasons whose tone is not that of what they conclude (see core.assembly.reason_tone).

@@ -140,6 +140,12 @@ CASES: list[tuple[str, dict[str, Any], list[str], list[str]]] = [
           "framework.red-flag.weak-interview"]),
     ("policy forbids: no flowchart decision", {"band": {"fits_up_to": 60}, "eligibility": {"can_retake": False}},
      ["framework.end.build-rest-of-cv"], ["framework.decision.keep-score", "framework.decision.retake"]),
+    ("no attempt left, not passed", {"case": {"passed": False, "failures": 4},
+                                     "eligibility": {"passed": False, "can_retake": False, "attempts_left": 0,
+                                                     "blocked_by": "attempts-exhausted"}},
+     ["framework.no-attempt-left.other-routes"], ["framework.decision.retake-required"]),
+    ("passed and final: no other routes", {"eligibility": {"can_retake": False, "blocked_by": "passed-final"}},
+     [], ["framework.no-attempt-left.other-routes"]),
 ]
 
 
@@ -190,3 +196,24 @@ def test_a_prediction_for_a_retake_that_cannot_happen_is_said_unused_and_gets_no
     failed = evaluate({**base, "attempts": [{"date": "2025-09-14", "score": 210}]}, date(2026, 6, 1))
     assert failed.eligibility.can_retake and failed.predicted_band is not None
     assert "framework.prediction-not-used" not in [r.rule for r in failed.reasons]
+
+
+def test_no_attempt_left_gives_one_thing_to_do_and_a_possible_retake_does_not():
+    from datetime import date
+
+    from core.candidate_verdict import evaluate_candidate
+    from core.pipeline import evaluate
+
+    fails = [{"date": d, "result": "fail"} for d in ("2022-03-10", "2022-09-12", "2023-05-15", "2024-02-20")]
+    target = {"country": "US", "specialty": "internal-medicine"}
+    exhausted = evaluate({"exam": "usmle-step1", "attempts": fails, "target": target}, date(2026, 12, 1))
+    assert exhausted.decision == "not_allowed"
+    assert [a.id for a in exhausted.actions] == ["other-routes"]
+    assert "USMLE Step 1: it can no longer be passed" in exhausted.actions[0].text
+    # Step 2 CK closed by the Step 1 limit: the same.
+    closed = evaluate_candidate({"target": target, "exams": {"usmle-step1": {"attempts": fails},
+                                 "usmle-step2ck": {"attempts": [{"date": "2026-03-02", "score": 205}]}}},
+                                date(2026, 12, 1)).verdicts["usmle-step2ck"]
+    assert "other-routes" in [a.id for a in closed.actions]
+    three = evaluate({"exam": "usmle-step1", "attempts": fails[:3], "target": target}, date(2026, 12, 1))
+    assert three.eligibility.can_retake and "other-routes" not in [a.id for a in three.actions]
