@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,6 +51,24 @@ def _verdict(row: Sequence[Any]) -> VerdictRecord:
                          deadlines=tuple(json.loads(row[8])), verdict=json.loads(row[9]))
 
 
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """`PRAGMA journal_mode = WAL`, waiting out other processes opening the same new file.
+
+    Switching a new file to WAL needs a lock that SQLite does not wait for through busy_timeout:
+    with eight processes opening one new case book at once, one got "database is locked" at once
+    (seen in CI on a slow host). Retried for up to the busy timeout, as a write would wait.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class SQLiteStore:
     """A CaseStore in one SQLite file. Open with `open_store` (creates and migrates the file)."""
 
@@ -61,7 +80,7 @@ class SQLiteStore:
                                      check_same_thread=False)
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _switch_to_wal(self._conn)
             if str(mode).lower() != "wal":  # e.g. a file system without shared memory
                 raise CaseError(f"the case book {self.path} cannot use WAL journaling (got {mode})", field="--db")
             self._conn.execute("PRAGMA synchronous = FULL")
