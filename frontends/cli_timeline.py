@@ -89,15 +89,17 @@ def print_candidate(out: Any, result: Any, registry: Any) -> None:
     flowchart's end), a compact eligibility table and the authority's rules that decided it; then
     those still to sit and the timeline."""
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
+    from core.timeline import to_sit_limits
     from frontends import cli_render
 
     glyphs = cli_render._glyphs(out)
     dot = glyphs["dot"]
+    names = exam_names(registry)
     for exam_id, verdict in result.verdicts.items():
-        spec = registry.exams.get(exam_id)
-        out.print(cli_render.headline(verdict, spec.name if spec else exam_id, glyphs))
+        out.print(cli_render.headline(verdict, names.get(exam_id, exam_id), glyphs))
         table = Table(box=box.SIMPLE_HEAD, show_header=False, padding=(0, 1))
         table.add_column("", style="dim")
         table.add_column("", overflow="fold")
@@ -113,12 +115,8 @@ def print_candidate(out: Any, result: Any, registry: Any) -> None:
         for reason in policy:
             table.add_row(reason.rule, reason.text)
         out.print(table)
-    from core.timeline import to_sit_limits
-    from rich.markup import escape
-
     for exam_id in result.to_sit:
-        spec = registry.exams.get(exam_id)
-        name = escape(spec.name if spec else exam_id)
+        name = escape(names.get(exam_id, exam_id))
         _, passed = to_sit_limits(result.timeline, exam_id)
         if passed is None:
             out.print(f"[bold]{name}[/bold]: still to sit (its dates are in the timeline)")
@@ -130,7 +128,7 @@ def print_candidate(out: Any, result: Any, registry: Any) -> None:
         grid.add_row(f"[bold]{name}[/bold]:", f"not sat yet, and [yellow]a limit passed on "
                      f"{passed.date.isoformat()}[/yellow]: {escape(passed.text)}")
         out.print(grid)
-    print_timeline(out, result.timeline, exam_names(registry))
+    print_timeline(out, result.timeline, names)
     out.print(f"[dim]as of {result.as_of.isoformat()} {dot} rules version {result.rules_version}[/dim]")
 
 
